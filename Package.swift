@@ -1,0 +1,103 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Targets have one job each; only MadoguchiSites (and the CLI that starts it) sees the web framework.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "madoguchi",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "madoguchi", targets: ["madoguchi"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", exact: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", exact: "2.5.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", exact: "2.1.1"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", exact: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", exact: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", exact: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", exact: "2.13.0"),
+    ],
+    targets: [
+        // Pure rules and value types: permissions, password policy, identifiers, the privacy guard.
+        .target(
+            name: "MadoguchiDomain",
+            dependencies: [
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // PostgreSQL: the private cluster, migrations and the stores.
+        .target(
+            name: "MadoguchiDatabase",
+            dependencies: [
+                "MadoguchiDomain",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The two HTTP sites (resident and staff): routes, middleware, templates, static assets.
+        .target(
+            name: "MadoguchiSites",
+            dependencies: [
+                "MadoguchiDomain",
+                "MadoguchiDatabase",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            resources: [.copy("Templates"), .copy("Public"), .copy("OpenAPI")],
+            swiftSettings: swiftSettings
+        ),
+        // Operator commands (serve, migrate, user, token, audit, version).
+        .target(
+            name: "MadoguchiCLI",
+            dependencies: [
+                "MadoguchiDomain",
+                "MadoguchiDatabase",
+                "MadoguchiSites",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "madoguchi",
+            dependencies: ["MadoguchiCLI"],
+            swiftSettings: swiftSettings
+        ),
+        // Shared test fixtures: a throwaway private cluster and template databases.
+        .target(
+            name: "MadoguchiTestSupport",
+            dependencies: ["MadoguchiDatabase", "MadoguchiDomain"],
+            path: "Tests/MadoguchiTestSupport",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MadoguchiDomainTests",
+            dependencies: ["MadoguchiDomain"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MadoguchiDatabaseTests",
+            dependencies: ["MadoguchiDatabase", "MadoguchiTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MadoguchiSitesTests",
+            dependencies: [
+                "MadoguchiSites", "MadoguchiTestSupport", "MadoguchiCLI",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

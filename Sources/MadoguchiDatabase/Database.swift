@@ -1,0 +1,36 @@
+import Logging
+import PostgresNIO
+
+/// The application's handle on PostgreSQL: the connection pool plus the logger queries use.
+///
+/// `client.run()` must be running (as a service in the `ServiceGroup`, or in a task in tests)
+/// before any query is sent.
+public struct Database: Sendable {
+    public let client: PostgresClient
+    public let logger: Logger
+
+    public init(client: PostgresClient, logger: Logger) {
+        self.client = client
+        self.logger = logger
+    }
+
+    public init(configuration: PostgresClient.Configuration, logger: Logger) {
+        self.init(client: PostgresClient(configuration: configuration, backgroundLogger: logger), logger: logger)
+    }
+
+    /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
+    public func transaction<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        try await client.withTransaction(logger: logger) { connection in
+            try await body(connection)
+        }
+    }
+
+    /// A cheap liveness probe for `/healthz`.
+    public func ping() async -> Bool {
+        do {
+            return try await client.first("SELECT 1", as: (Int32).self, logger: logger) != nil
+        } catch {
+            return false
+        }
+    }
+}

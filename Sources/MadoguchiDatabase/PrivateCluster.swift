@@ -1,0 +1,210 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// The embedded default database: a PostgreSQL cluster owned by the app under
+/// `<storage>/postgres`, reachable only through a Unix socket inside that folder (no TCP port).
+///
+/// PostgreSQL refuses to run as root, so when the app runs as root the cluster belongs to the
+/// `postgres` OS user and every server command goes through `runuser`.
+public struct PrivateCluster: Sendable {
+    public let root: URL
+    public let binDirectory: URL
+    /// OS user that owns and runs the cluster; nil when it is the current user.
+    public let serverUser: String?
+    /// Trades durability for speed; only for throwaway test clusters.
+    public let unsafeFastMode: Bool
+
+    public static let superuser = "madoguchi"
+    static let port = 5432
+
+    public var dataDirectory: URL { root.appendingPathComponent("data") }
+    public var socketDirectory: URL { root.appendingPathComponent("run") }
+    public var logFile: URL { root.appendingPathComponent("postgresql.log") }
+    public var socketPath: String { socketDirectory.appendingPathComponent(".s.PGSQL.\(Self.port)").path }
+
+    public init(storage: URL, unsafeFastMode: Bool = false) throws {
+        root = storage.appendingPathComponent("postgres").standardizedFileURL
+        binDirectory = try Self.findBinDirectory()
+        serverUser = geteuid() == 0 ? "postgres" : nil
+        self.unsafeFastMode = unsafeFastMode
+    }
+
+    /// Connection settings for a database of this cluster.
+    public func configuration(database: String) -> PostgresClient.Configuration {
+        var configuration = PostgresClient.Configuration(
+            unixSocketPath: socketPath, username: Self.superuser, password: nil, database: database)
+        configuration.options.maximumConnections = 20
+        return configuration
+    }
+
+    /// Initialises the cluster when it does not exist, recovers from a stale lock after a crash,
+    /// and starts the server unless one is already running on this data directory.
+    /// Returns true when this call started the server (and so the caller should stop it).
+    @discardableResult
+    public func start(logger: Logger) throws -> Bool {
+        guard socketPath.utf8.count <= 107 else { throw DatabaseError.socketPathTooLong(socketPath) }
+        let fm = FileManager.default
+        try fm.createDirectory(at: root, withIntermediateDirectories: true)
+        try prepareOwnership(logger: logger)
+
+        if !fm.fileExists(atPath: dataDirectory.appendingPathComponent("PG_VERSION").path) {
+            logger.info("initialising private PostgreSQL cluster", metadata: ["path": "\(dataDirectory.path)"])
+            try command([tool("initdb"), "-D", dataDirectory.path, "-U", Self.superuser, "--auth=trust",
+                         "--encoding=UTF8", "--locale=C", "--no-instructions"])
+            try writeSettings()
+        }
+        if isRunning() {
+            logger.info("reusing running private PostgreSQL", metadata: ["path": "\(dataDirectory.path)"])
+            return false
+        }
+        removeStaleLock(logger: logger)
+        logger.info("starting private PostgreSQL", metadata: ["socket": "\(socketPath)"])
+        try command([tool("pg_ctl"), "start", "-w", "-t", "60", "-D", dataDirectory.path, "-l", logFile.path])
+        return true
+    }
+
+    /// Stops the server (fast shutdown: open transactions are rolled back, data is safe).
+    public func stop(logger: Logger) throws {
+        guard isRunning() else { return }
+        logger.info("stopping private PostgreSQL")
+        try command([tool("pg_ctl"), "stop", "-w", "-t", "60", "-m", "fast", "-D", dataDirectory.path])
+    }
+
+    /// Whether a postmaster is alive for this data directory (`pg_ctl status`, plus a check that
+    /// the PID in the lock file really is a PostgreSQL process and not a reused PID).
+    public func isRunning() -> Bool {
+        guard let pid = lockFilePID() else { return false }
+        guard kill(pid, 0) == 0 || errno == EPERM else { return false }
+        let comm = (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8)) ?? ""
+        return comm.hasPrefix("postgres") || comm.hasPrefix("postmaster")
+    }
+
+    /// Creates `name` if it does not exist yet.
+    public func createDatabaseIfNeeded(_ name: String, logger: Logger) throws {
+        let exists = try command([tool("psql"), "-h", socketDirectory.path, "-U", Self.superuser, "-d", "postgres",
+                                  "-tAc", "SELECT 1 FROM pg_database WHERE datname = '\(name)'"])
+        if exists.trimmingCharacters(in: .whitespacesAndNewlines) != "1" {
+            logger.info("creating database", metadata: ["database": "\(name)"])
+            try command([tool("createdb"), "-h", socketDirectory.path, "-U", Self.superuser, name])
+        }
+    }
+
+    // MARK: - internals
+
+    func tool(_ name: String) -> String { binDirectory.appendingPathComponent(name).path }
+
+    @discardableResult
+    func command(_ arguments: [String]) throws -> String {
+        let result = try ProcessRunner.run(arguments, asUser: serverUser, workingDirectory: root.path)
+        guard result.status == 0 else {
+            var output = result.output
+            if arguments.contains("start"), let log = try? String(contentsOf: logFile, encoding: .utf8) {
+                output += "\n--- postgresql.log (tail) ---\n" + log.split(separator: "\n").suffix(15).joined(separator: "\n")
+            }
+            throw DatabaseError.clusterCommandFailed(command: arguments.joined(separator: " "), output: output)
+        }
+        return result.output
+    }
+
+    func lockFilePID() -> pid_t? {
+        let path = dataDirectory.appendingPathComponent("postmaster.pid").path
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8),
+              let first = text.split(separator: "\n").first, let pid = pid_t(first.trimmingCharacters(in: .whitespaces))
+        else { return nil }
+        return pid
+    }
+
+    /// After a crash or power loss the lock files remain; PostgreSQL refuses to start if the PID
+    /// they name has been reused by another process, so remove them once we know no postmaster
+    /// owns this directory.
+    func removeStaleLock(logger: Logger) {
+        let fm = FileManager.default
+        let pidFile = dataDirectory.appendingPathComponent("postmaster.pid").path
+        if fm.fileExists(atPath: pidFile) {
+            logger.warning("removing stale postmaster.pid left by an earlier crash", metadata: ["path": "\(pidFile)"])
+            try? fm.removeItem(atPath: pidFile)
+        }
+        try? fm.removeItem(atPath: socketPath + ".lock")
+        try? fm.removeItem(atPath: socketPath)
+    }
+
+    func writeSettings() throws {
+        var settings = """
+
+        # --- set by madoguchi: private cluster, Unix socket only ---
+        listen_addresses = ''
+        port = \(Self.port)
+        unix_socket_directories = '\(socketDirectory.path)'
+        unix_socket_permissions = 0700
+        timezone = 'UTC'
+        log_timezone = 'UTC'
+        max_connections = 100
+
+        """
+        if unsafeFastMode {
+            settings += "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n"
+        }
+        let conf = dataDirectory.appendingPathComponent("postgresql.conf").path
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: conf))
+        defer { try? handle.close() }
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(settings.utf8))
+    }
+
+    /// When running as root: hand `<storage>/postgres` to the postgres user and make sure it can
+    /// walk down to it. Parent folders get only the search (x) bit for others, never read.
+    func prepareOwnership(logger: Logger) throws {
+        let fm = FileManager.default
+        try fm.createDirectory(at: socketDirectory, withIntermediateDirectories: true)
+        guard let user = serverUser else {
+            try fm.setAttributes([.posixPermissions: 0o700], ofItemAtPath: root.path)
+            try fm.setAttributes([.posixPermissions: 0o700], ofItemAtPath: socketDirectory.path)
+            return
+        }
+        guard let pw = getpwnam(user) else {
+            throw DatabaseError.postgresNotInstalled("OS user \(user) does not exist")
+        }
+        let (uid, gid) = (pw.pointee.pw_uid, pw.pointee.pw_gid)
+        for path in [root.path, socketDirectory.path] {
+            chown(path, uid, gid)
+            chmod(path, 0o700)
+        }
+        if let enumerator = fm.enumerator(atPath: root.path) {
+            for case let relative as String in enumerator {
+                let path = root.appendingPathComponent(relative).path
+                var info = stat()
+                if lstat(path, &info) == 0, info.st_uid != uid { lchown(path, uid, gid) }
+            }
+        }
+        var directory = root.deletingLastPathComponent()
+        while directory.path != "/" {
+            var info = stat()
+            if stat(directory.path, &info) == 0, info.st_mode & 0o001 == 0 {
+                logger.notice("granting search permission so PostgreSQL can reach its folder",
+                              metadata: ["path": "\(directory.path)"])
+                chmod(directory.path, info.st_mode & 0o7777 | 0o001)
+            }
+            directory = directory.deletingLastPathComponent()
+        }
+    }
+
+    /// The newest installed PostgreSQL (Debian keeps each major under /usr/lib/postgresql/N/bin),
+    /// or `MADOGUCHI_PG_BIN`.
+    static func findBinDirectory() throws -> URL {
+        let fm = FileManager.default
+        if let explicit = ProcessInfo.processInfo.environment["MADOGUCHI_PG_BIN"] {
+            return URL(fileURLWithPath: explicit)
+        }
+        let base = "/usr/lib/postgresql"
+        let versions = ((try? fm.contentsOfDirectory(atPath: base)) ?? []).compactMap(Int.init).sorted()
+        for version in versions.reversed() {
+            let bin = URL(fileURLWithPath: "\(base)/\(version)/bin")
+            if fm.isExecutableFile(atPath: bin.appendingPathComponent("pg_ctl").path) { return bin }
+        }
+        for candidate in ["/usr/local/pgsql/bin", "/usr/bin"] where fm.isExecutableFile(atPath: candidate + "/pg_ctl") {
+            return URL(fileURLWithPath: candidate)
+        }
+        throw DatabaseError.postgresNotInstalled("pg_ctl not found under \(base)/*/bin")
+    }
+}
