@@ -61,6 +61,12 @@ public struct Migrator: Sendable {
                 checksum text NOT NULL,
                 applied_at timestamptz NOT NULL DEFAULT now())
             """, logger: logger)
+        // PostgresNIO speaks only the extended protocol, which takes one statement per message; a
+        // session-local PL/pgSQL helper runs a whole file through EXECUTE instead.
+        try await connection.execute("""
+            CREATE OR REPLACE FUNCTION pg_temp.madoguchi_run_sql(script text) RETURNS void
+            LANGUAGE plpgsql AS $$ BEGIN EXECUTE script; END $$
+            """, logger: logger)
         let recorded = Dictionary(
             uniqueKeysWithValues: try await connection.all(
                 "SELECT name, checksum FROM schema_migration", as: (String, String).self, logger: logger))
@@ -78,14 +84,14 @@ public struct Migrator: Sendable {
             }
             logger.info("applying migration", metadata: ["migration": "\(migration.name)"])
             do {
-                _ = try await connection.simpleQuery("BEGIN").get()
-                _ = try await connection.simpleQuery(migration.sql).get()
+                try await connection.execute("BEGIN", logger: logger)
+                try await connection.execute("SELECT pg_temp.madoguchi_run_sql(\(migration.sql))", logger: logger)
                 try await connection.execute(
                     "INSERT INTO schema_migration (name, checksum) VALUES (\(migration.name), \(migration.checksum))",
                     logger: logger)
-                _ = try await connection.simpleQuery("COMMIT").get()
+                try await connection.execute("COMMIT", logger: logger)
             } catch {
-                _ = try? await connection.simpleQuery("ROLLBACK").get()
+                try? await connection.execute("ROLLBACK", logger: logger)
                 let message = (error as? PSQLError)?.serverInfo?[.message] ?? "\(error)"
                 throw DatabaseError.migrationFailed(name: migration.name, message: message)
             }

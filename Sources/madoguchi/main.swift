@@ -1,1 +1,4 @@
-print("x")
+import MadoguchiCLI
+
+// The executable stays thin: everything lives in MadoguchiCLI so tests can reach it.
+await MadoguchiCommand.start()

@@ -1,0 +1,77 @@
+import Foundation
+import Logging
+import MadoguchiDatabase
+import MadoguchiDomain
+import MadoguchiSites
+
+/// Accounts created when a database is new: the first administrator, and demo staff on request.
+struct FirstStart {
+    let database: Database
+    let hasher: PasswordHasher
+    var users: StaffUserStore { StaffUserStore(database: database) }
+    var auditLog: AuditLog { AuditLog(database: database) }
+
+    /// Creates `admin` when there is no account at all. The password comes from
+    /// `MADOGUCHI_ADMIN_PASSWORD`, or is generated and printed once (and must be changed at first login).
+    func seedAdministrator(environment: [String: String] = ProcessInfo.processInfo.environment) async throws {
+        guard try await users.count() == 0 else { return }
+        let given = environment["MADOGUCHI_ADMIN_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 }
+        let password = given ?? Self.generatedPassword()
+        if given != nil, let problem = PasswordPolicy().violations(password: password, login: "admin").first {
+            throw ValidationFailure("MADOGUCHI_ADMIN_PASSWORD: \(problem)")
+        }
+        let hash = hasher.hash(password)
+        try await database.transaction { connection in
+            let id = try await users.create(login: "admin", displayName: "システム管理者", passwordHash: hash,
+                                            roles: ["administrator"], mustChangePassword: given == nil, on: connection)
+            try await auditLog.record(AuditEvent(actorUserID: nil, actorLogin: "system", action: "user.create",
+                                                 recordType: "staff_user", recordID: String(id), detail: "first start"),
+                                      on: connection)
+        }
+        if given == nil {
+            print("""
+
+            ================================================================
+             最初の管理者アカウントを作成しました / first administrator created
+               login:    admin
+               password: \(password)
+             このパスワードは今回だけ表示されます。初回ログイン時に変更してください。
+            ================================================================
+
+            """)
+        } else {
+            print("first administrator 'admin' created with the password from MADOGUCHI_ADMIN_PASSWORD")
+        }
+        fflush(nil)
+    }
+
+    /// Demo staff for trying the system (F7 trial period): one account per built-in role.
+    func seedDemoStaff() async throws {
+        let accounts = [("supervisor1", "責任者 花子", "supervisor"), ("clerk1", "窓口 太郎", "clerk"), ("viewer1", "閲覧 次郎", "viewer")]
+        let password = "demo-password-2026"
+        let hash = hasher.hash(password)
+        for (login, name, role) in accounts where try await users.find(login: login) == nil {
+            try await database.transaction { connection in
+                let id = try await users.create(login: login, displayName: name, passwordHash: hash, roles: [role],
+                                                mustChangePassword: false, on: connection)
+                try await auditLog.record(AuditEvent(actorUserID: nil, actorLogin: "system", action: "user.create",
+                                                     recordType: "staff_user", recordID: String(id), detail: "demo"),
+                                          on: connection)
+            }
+        }
+        print("demo staff: supervisor1 / clerk1 / viewer1, password \(password)")
+        fflush(nil)
+    }
+
+    static func generatedPassword() -> String {
+        let alphabet = Array("abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789")
+        var generator = SystemRandomNumberGenerator()
+        return String((0..<20).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &generator)] })
+    }
+}
+
+/// A user-facing failure of a command: printed without a stack, exit status 1.
+struct ValidationFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

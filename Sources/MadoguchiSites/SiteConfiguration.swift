@@ -1,0 +1,47 @@
+import Foundation
+
+/// Which listeners `serve` starts.
+public enum SiteSelection: String, Sendable, CaseIterable {
+    case all, resident, staff
+}
+
+/// Everything the sites need to know about their deployment. Defaults are the documented ones;
+/// `fromEnvironment` reads the `MADOGUCHI_*` variables listed in the README.
+public struct SiteConfiguration: Sendable {
+    public var host = "127.0.0.1"
+    public var residentPort = 8080
+    public var staffPort = 8081
+    public var site: SiteSelection = .all
+    /// Cookies get `Secure` (and the `__Host-` prefix) and responses get HSTS. TLS terminates at
+    /// the load balancer or reverse proxy in front of the app (DESIGN: stateless instances behind
+    /// a load balancer), which sets this through `MADOGUCHI_BEHIND_TLS=1`.
+    public var tlsEnabled = false
+    public var maxFailedLogins = 5
+    /// Minutes after which a locked account unlocks itself; nil means only an administrator unlocks.
+    public var autoUnlockMinutes: Int?
+    public var sessionIdleMinutes = 30
+    public var sessionAbsoluteHours = 12
+    public var bcryptCost: UInt8 = 12
+    public var minimumPasswordLength = 12
+    /// Largest form body the staff site reads (uploads have their own limit).
+    public var maxFormBytes = 1 << 20
+
+    public init() {}
+
+    public var sessionIdleTimeout: TimeInterval { TimeInterval(sessionIdleMinutes * 60) }
+    public var sessionAbsoluteTimeout: TimeInterval { TimeInterval(sessionAbsoluteHours * 3600) }
+
+    /// Applies `MADOGUCHI_*` environment variables on top of the defaults.
+    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> SiteConfiguration {
+        var c = SiteConfiguration()
+        func int(_ key: String) -> Int? { environment[key].flatMap { Int($0) } }
+        if let v = int("MADOGUCHI_MAX_FAILED_LOGINS"), v > 0 { c.maxFailedLogins = v }
+        if let v = int("MADOGUCHI_AUTO_UNLOCK_MINUTES"), v > 0 { c.autoUnlockMinutes = v }
+        if let v = int("MADOGUCHI_SESSION_IDLE_MINUTES"), v > 0 { c.sessionIdleMinutes = v }
+        if let v = int("MADOGUCHI_SESSION_ABSOLUTE_HOURS"), v > 0 { c.sessionAbsoluteHours = v }
+        if let v = int("MADOGUCHI_BCRYPT_COST"), v >= 12, v <= 16 { c.bcryptCost = UInt8(v) }
+        if let v = int("MADOGUCHI_MIN_PASSWORD_LENGTH"), v >= 8 { c.minimumPasswordLength = v }
+        if let v = environment["MADOGUCHI_BEHIND_TLS"], ["1", "true", "yes"].contains(v.lowercased()) { c.tlsEnabled = true }
+        return c
+    }
+}

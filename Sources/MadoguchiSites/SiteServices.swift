@@ -1,0 +1,56 @@
+import Foundation
+import Logging
+import MadoguchiDatabase
+import MadoguchiDomain
+
+/// The dependencies every controller shares, built once per process.
+public struct SiteServices: Sendable {
+    public let configuration: SiteConfiguration
+    public let database: Database
+    public let clock: any TimeSource
+    public let users: StaffUserStore
+    public let sessions: StaffSessionStore
+    public let tokens: ApiTokenStore
+    public let auditLog: AuditLog
+    public let login: LoginService
+    public let hasher: PasswordHasher
+    public let passwordPolicy: PasswordPolicy
+    public let renderer: PageRenderer
+    public let assets: StaticAssets
+    public let logger: Logger
+
+    public init(configuration: SiteConfiguration, database: Database, clock: any TimeSource = SystemTimeSource(),
+                logger: Logger) async throws {
+        self.configuration = configuration
+        self.database = database
+        self.clock = clock
+        self.logger = logger
+        users = StaffUserStore(database: database)
+        sessions = StaffSessionStore(database: database, clock: clock, idleTimeout: configuration.sessionIdleTimeout,
+                                     absoluteTimeout: configuration.sessionAbsoluteTimeout)
+        tokens = ApiTokenStore(database: database, clock: clock)
+        auditLog = AuditLog(database: database, clock: clock)
+        hasher = PasswordHasher(cost: configuration.bcryptCost)
+        login = LoginService(database: database, auditLog: auditLog, hasher: hasher, clock: clock,
+                             maxFailures: configuration.maxFailedLogins,
+                             autoUnlockAfter: configuration.autoUnlockMinutes.map { TimeInterval($0 * 60) })
+        passwordPolicy = PasswordPolicy(minimumLength: configuration.minimumPasswordLength)
+        renderer = try await PageRenderer()
+        assets = try StaticAssets()
+    }
+
+    /// Writes an audit entry for `context`'s actor in its own transaction.
+    func audit(_ context: AppRequestContext, action: String, recordType: String = "", recordID: String = "",
+               result: AuditResult = .success, detail: String = "") async throws {
+        try await auditLog.record(event(context, action: action, recordType: recordType, recordID: recordID,
+                                        result: result, detail: detail))
+    }
+
+    /// The audit event for an action taken by `context`'s actor.
+    func event(_ context: AppRequestContext, action: String, recordType: String = "", recordID: String = "",
+               result: AuditResult = .success, detail: String = "") -> AuditEvent {
+        AuditEvent(actorUserID: context.identity?.userID, actorLogin: context.identity?.login ?? "anonymous",
+                   action: action, recordType: recordType, recordID: recordID, sourceAddress: context.sourceAddress,
+                   result: result, detail: detail, requestID: context.requestID)
+    }
+}

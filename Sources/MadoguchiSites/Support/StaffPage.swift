@@ -1,0 +1,48 @@
+import Foundation
+import MadoguchiDomain
+
+/// The parts every staff page shares: who is signed in, the CSRF token for its forms, and the
+/// navigation limited to what the user's roles allow.
+enum StaffPage {
+    struct NavItem {
+        let label: String
+        let href: String
+        let permission: Permission?
+        let available: Bool
+        let summary: String
+    }
+
+    /// The main menu. Items of later releases are listed as 準備中 so staff see what is coming.
+    static let navigation: [NavItem] = [
+        NavItem(label: "ホーム", href: "/", permission: nil, available: true, summary: ""),
+        NavItem(label: "来庁予約", href: "/bookings", permission: .bookingView, available: false,
+                summary: "予約の確認・電話予約・当日の消し込み"),
+        NavItem(label: "申請者・書類", href: "/applicants", permission: .applicantsView, available: false,
+                summary: "申請者の検索、申請受付、書類イメージの閲覧"),
+        NavItem(label: "カード管理簿", href: "/ledger", permission: .ledgerView, available: false,
+                summary: "発行一覧表の取込、交付工程、保管場所"),
+        NavItem(label: "集計・統計", href: "/statistics", permission: .statisticsView, available: false,
+                summary: "日・週・月・年の集計、CSV出力"),
+        NavItem(label: "操作ログ", href: "/audit", permission: .auditView, available: true,
+                summary: "職員の操作と個人情報の閲覧の記録を検索"),
+        NavItem(label: "利用者管理", href: "/admin/users", permission: .usersManage, available: true,
+                summary: "職員アカウント、職務と権限、ロック解除"),
+    ]
+
+    static func context(_ context: AppRequestContext, title: String, current: String = "",
+                        _ values: [String: Any] = [:]) -> [String: Any] {
+        var page: [String: Any] = ["title": title, "version": MadoguchiVersion.current]
+        if let identity = context.identity {
+            page["me"] = ["displayName": identity.displayName, "login": identity.login]
+            page["nav"] = navigation
+                .filter { $0.permission.map(identity.has) ?? true }
+                .map { item -> [String: Any] in
+                    ["label": item.label, "href": item.href, "available": item.available, "summary": item.summary,
+                     "current": item.href == current, "home": item.href == "/"]
+                }
+        }
+        page["csrf"] = context.session?.csrfToken ?? ""
+        for (key, value) in values { page[key] = value }
+        return page
+    }
+}
