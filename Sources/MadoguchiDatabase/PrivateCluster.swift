@@ -92,7 +92,7 @@ public struct PrivateCluster: Sendable {
 
     // MARK: - internals
 
-    func tool(_ name: String) -> String { binDirectory.appendingPathComponent(name).path }
+    public func tool(_ name: String) -> String { binDirectory.appendingPathComponent(name).path }
 
     @discardableResult
     func command(_ arguments: [String]) throws -> String {
@@ -139,7 +139,7 @@ public struct PrivateCluster: Sendable {
         unix_socket_permissions = 0700
         timezone = 'UTC'
         log_timezone = 'UTC'
-        max_connections = 100
+        max_connections = \(unsafeFastMode ? 400 : 100)
 
         """
         if unsafeFastMode {

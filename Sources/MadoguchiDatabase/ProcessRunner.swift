@@ -59,3 +59,25 @@ public enum ProcessRunner {
         return body(pointers)
     }
 }
+
+extension ProcessRunner {
+    /// Starts a program in its own session and does not wait for it (a watchdog that must
+    /// outlive, and notice the end of, the current process).
+    public static func spawnDetached(_ arguments: [String]) throws {
+        let argv = ["/usr/bin/setsid"] + arguments
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        let env = ProcessInfo.processInfo.environment.map { "\($0.key)=\($0.value)" }
+        var pid: pid_t = 0
+        let status = withCStrings(argv) { cArgs in
+            withCStrings(env) { cEnv in posix_spawn(&pid, argv[0], &actions, nil, cArgs, cEnv) }
+        }
+        guard status == 0 else {
+            throw DatabaseError.clusterCommandFailed(command: argv.joined(separator: " "), output: String(cString: strerror(status)))
+        }
+    }
+}
