@@ -1,0 +1,160 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import MadoguchiDatabase
+import Testing
+
+@Suite("Login and lockout (E3)")
+struct LoginTests {
+    @Test("the right password signs in with a hardened session cookie")
+    func success() async throws {
+        try await SiteHarness.run { site, staff, _ in
+            // setup
+            try await site.createUser("tanaka", roles: ["clerk"])
+            var browser = Browser(staff)
+            // act
+            let form = try await browser.get("/login")
+            let response = try await browser.post("/login", [("login", "tanaka"), ("password", SiteHarness.password), ("next", "/")], csrf: form.csrf)
+            // check
+            #expect(response.status == .seeOther)
+            #expect(response.location == "/")
+            let cookie = response.headers[values: .setCookie].first { $0.hasPrefix("madoguchi_session=") } ?? ""
+            #expect(cookie.contains("HttpOnly"))
+            #expect(cookie.contains("SameSite=Lax"))
+            #expect(!cookie.contains("Secure"))
+            let home = try await browser.get("/")
+            #expect(home.status == .ok)
+            #expect(home.body.contains("テスト tanaka"))
+            #expect(try await site.auditActions().contains("session.login"))
+        }
+    }
+
+    @Test("behind TLS the cookie is Secure with the __Host- prefix, and HSTS is sent")
+    func secureCookie() async throws {
+        try await SiteHarness.run(configure: { $0.tlsEnabled = true }) { site, staff, _ in
+            try await site.createUser("tanaka", roles: ["clerk"])
+            var browser = Browser(staff)
+            let response = try await browser.login("tanaka")
+            let cookie = response.headers[values: .setCookie].first { $0.hasPrefix("__Host-madoguchi_session=") } ?? ""
+            #expect(cookie.contains("Secure") && cookie.contains("HttpOnly") && cookie.contains("Path=/"))
+            #expect(response.headers[HTTPField.Name("Strict-Transport-Security")!] != nil)
+            #expect(try await browser.get("/").status == .ok)
+        }
+    }
+
+    @Test("a wrong password and an unknown login get the same answer")
+    func sameMessage() async throws {
+        try await SiteHarness.run { site, staff, _ in
+            // setup
+            try await site.createUser("tanaka", roles: ["clerk"])
+            var browser = Browser(staff)
+            // act
+            let wrong = try await browser.login("tanaka", password: "not-the-password")
+            let unknown = try await browser.login("nobody", password: "not-the-password")
+            // check
+            #expect(wrong.status == .unauthorized)
+            #expect(unknown.status == .unauthorized)
+            #expect(wrong.body.contains(LoginService.invalidCredentialsMessage))
+            #expect(unknown.body.contains(LoginService.invalidCredentialsMessage))
+            #expect(browser.cookies["madoguchi_session"] == nil)
+        }
+    }
+
+    @Test("five wrong passwords lock the account; the right one is then refused until an administrator unlocks")
+    func lockout() async throws {
+        try await SiteHarness.run { site, staff, _ in
+            // setup
+            try await site.createUser("admin1", roles: ["administrator"])
+            let id = try await site.createUser("tanaka", roles: ["clerk"])
+            var browser = Browser(staff)
+            // act: five wrong, then the right one
+            var statuses: [HTTPResponse.Status] = []
+            for _ in 1...5 { statuses.append(try await browser.login("tanaka", password: "wrong-password-x").status) }
+            let right = try await browser.login("tanaka")
+            // check
+            #expect(statuses.prefix(4).allSatisfy { $0 == .unauthorized })
+            #expect(statuses[4].code == 423)
+            #expect(right.status.code == 423)
+            #expect(right.body.contains("ロックされています"))
+            #expect(browser.cookies["madoguchi_session"] == nil)
+
+            // act: an administrator unlocks through the admin page
+            var admin = Browser(staff)
+            try await admin.login("admin1")
+            let csrf = try await admin.get("/admin/users/\(id)").csrf
+            let unlocked = try await admin.post("/admin/users/\(id)/unlock", [], csrf: csrf)
+            let after = try await browser.login("tanaka")
+            // check
+            #expect(unlocked.status == .seeOther)
+            #expect(after.status == .seeOther)
+            let actions = try await site.auditActions()
+            #expect(actions.contains("user.lock"))
+            #expect(actions.contains("user.unlock"))
+        }
+    }
+
+    @Test("a success resets the failure counter")
+    func successResets() async throws {
+        try await SiteHarness.run { site, staff, _ in
+            try await site.createUser("tanaka", roles: ["clerk"])
+            var browser = Browser(staff)
+            for _ in 1...4 { try await browser.login("tanaka", password: "wrong-password-x") }
+            #expect(try await browser.login("tanaka").status == .seeOther)
+            // a new browser: a signed-in one is sent past the login form
+            var second = Browser(staff)
+            for _ in 1...4 { try await second.login("tanaka", password: "wrong-password-x") }
+            #expect(try await second.login("tanaka").status == .seeOther)
+        }
+    }
+
+    @Test("the threshold is configurable and a configured automatic unlock applies after its time")
+    func autoUnlock() async throws {
+        try await SiteHarness.run(configure: { $0.maxFailedLogins = 3; $0.autoUnlockMinutes = 15 }) { site, staff, _ in
+            try await site.createUser("tanaka", roles: ["clerk"])
+            var browser = Browser(staff)
+            for _ in 1...3 { try await browser.login("tanaka", password: "wrong-password-x") }
+            #expect(try await browser.login("tanaka").status.code == 423)
+            site.clock.advance(by: 14 * 60)
+            #expect(try await browser.login("tanaka").status.code == 423)
+            site.clock.advance(by: 2 * 60)
+            #expect(try await browser.login("tanaka").status == .seeOther)
+            #expect(try await site.auditActions().contains("user.auto-unlock"))
+        }
+    }
+
+    @Test("a disabled account cannot sign in")
+    func inactive() async throws {
+        try await SiteHarness.run { site, staff, _ in
+            let id = try await site.createUser("tanaka", roles: ["clerk"])
+            try await site.services.database.transaction { c in
+                try await site.services.users.update(id: id, displayName: "x", active: false, on: c)
+            }
+            var browser = Browser(staff)
+            #expect(try await browser.login("tanaka").status == .unauthorized)
+        }
+    }
+
+    @Test("the login form refuses a post without its CSRF token")
+    func loginCSRF() async throws {
+        try await SiteHarness.run { site, staff, _ in
+            try await site.createUser("tanaka", roles: ["clerk"])
+            var browser = Browser(staff)
+            _ = try await browser.get("/login")
+            let response = try await browser.post("/login", [("login", "tanaka"), ("password", SiteHarness.password)], csrf: "forged")
+            #expect(response.status == .forbidden)
+            #expect(browser.cookies["madoguchi_session"] == nil)
+        }
+    }
+
+    @Test("an open redirect through next= is not possible")
+    func nextIsLocal() async throws {
+        try await SiteHarness.run { site, staff, _ in
+            try await site.createUser("tanaka", roles: ["clerk"])
+            var browser = Browser(staff)
+            let form = try await browser.get("/login")
+            let response = try await browser.post("/login", [("login", "tanaka"), ("password", SiteHarness.password),
+                                                             ("next", "//evil.example/")], csrf: form.csrf)
+            #expect(response.location == "/")
+        }
+    }
+}
