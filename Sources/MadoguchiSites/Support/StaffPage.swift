@@ -43,6 +43,10 @@ enum StaffPage {
         }
         page["csrf"] = context.session?.csrfToken ?? ""
         for (key, value) in values { page[key] = value }
+        // Mustache has no "non-empty" test: give lists a flag for their surrounding markup.
+        for (key, value) in values {
+            if let list = value as? [Any] { page["has" + key.prefix(1).uppercased() + key.dropFirst()] = !list.isEmpty }
+        }
         return page
     }
 }

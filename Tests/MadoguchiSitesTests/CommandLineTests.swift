@@ -1,0 +1,67 @@
+import Foundation
+import Logging
+import MadoguchiDatabase
+import Testing
+
+/// The shipped executable, run as an operator would.
+@Suite("madoguchi command line")
+struct CommandLineTests {
+    static var binary: String {
+        ProcessInfo.processInfo.environment["MADOGUCHI_BINARY"]
+            ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+                .appendingPathComponent(".build/debug/madoguchi").path
+    }
+
+    /// Runs the binary through a shell (for piping a password to --password-stdin).
+    func madoguchi(_ arguments: String, stdin: String? = nil, storage: URL) throws -> ProcessRunner.Result {
+        let input = stdin.map { "printf '%s\\n' '\($0)' | " } ?? ""
+        var environment = ProcessInfo.processInfo.environment
+        environment["DATABASE_URL"] = nil
+        environment["MADOGUCHI_LOG_LEVEL"] = "error"
+        return try ProcessRunner.run(["/bin/sh", "-c", "\(input)'\(Self.binary)' \(arguments) --storage '\(storage.path)'"],
+                                     environment: environment, workingDirectory: storage.path)
+    }
+
+    @Test("migrate, user create, token create, then audit verify detects a row edited by hand")
+    func operatorFlow() async throws {
+        // setup: a storage folder whose cluster stays up between commands, as with a running server
+        let storage = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("mdg-cli-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: storage, withIntermediateDirectories: true)
+        let cluster = try PrivateCluster(storage: storage, unsafeFastMode: true)
+        try cluster.start(logger: Logger(label: "test"))
+        defer {
+            try? cluster.stop(logger: Logger(label: "test"))
+            try? FileManager.default.removeItem(at: storage)
+        }
+
+        // act / check
+        let migrate = try madoguchi("migrate", storage: storage)
+        #expect(migrate.status == 0, "\(migrate.output)")
+        #expect(migrate.output.contains("0001_foundation"))
+        #expect(try madoguchi("migrate", storage: storage).output.contains("up to date"))
+
+        let weak = try madoguchi("user create --login clerk9 --role clerk --password-stdin", stdin: "short", storage: storage)
+        #expect(weak.status != 0)
+        let create = try madoguchi("user create --login clerk9 --role clerk --password-stdin", stdin: "kanda-river-at-dusk", storage: storage)
+        #expect(create.status == 0, "\(create.output)")
+        #expect(try madoguchi("user list", storage: storage).output.contains("clerk9"))
+
+        let token = try madoguchi("token create --login clerk9 --name scanner-1", storage: storage)
+        #expect(token.status == 0, "\(token.output)")
+        #expect(token.output.hasPrefix("mdg_"))
+
+        let intact = try madoguchi("audit verify", storage: storage)
+        #expect(intact.status == 0)
+        #expect(intact.output.contains("intact: 2 entries"))
+
+        // act: edit one audit row by hand, as the acceptance check does
+        let psql = try ProcessRunner.run([cluster.tool("psql"), "-h", cluster.socketDirectory.path, "-U", PrivateCluster.superuser,
+                                          "-d", "madoguchi", "-c", "UPDATE audit_log SET detail = 'nothing happened' WHERE id = 1"],
+                                         asUser: cluster.serverUser)
+        #expect(psql.status == 0, "\(psql.output)")
+        let broken = try madoguchi("audit verify", storage: storage)
+        // check
+        #expect(broken.status == 1)
+        #expect(broken.output.contains("BROKEN at entry 1"))
+    }
+}
