@@ -21,13 +21,19 @@ struct FirstStart {
             throw ValidationFailure("MADOGUCHI_ADMIN_PASSWORD: \(problem)")
         }
         let hash = hasher.hash(password)
-        try await database.transaction { connection in
+        let created = try await database.transaction { connection -> Bool in
+            // Several instances may start on one empty database at once: one creates the account.
+            try await connection.execute("SELECT pg_advisory_xact_lock(\(Self.seedLockKey))", logger: database.logger)
+            let existing: Int = try await connection.first("SELECT count(*) FROM staff_user", as: (Int).self, logger: database.logger) ?? 0
+            guard existing == 0 else { return false }
             let id = try await users.create(login: "admin", displayName: "システム管理者", passwordHash: hash,
                                             roles: ["administrator"], mustChangePassword: given == nil, on: connection)
             try await auditLog.record(AuditEvent(actorUserID: nil, actorLogin: "system", action: "user.create",
                                                  recordType: "staff_user", recordID: String(id), detail: "first start"),
                                       on: connection)
+            return true
         }
+        guard created else { return }
         if given == nil {
             print("""
 
@@ -62,6 +68,8 @@ struct FirstStart {
         print("demo staff: supervisor1 / clerk1 / viewer1, password \(password)")
         fflush(nil)
     }
+
+    static let seedLockKey: Int64 = 0x6d64_675f_7365_6564
 
     static func generatedPassword() -> String {
         let alphabet = Array("abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789")

@@ -16,7 +16,7 @@ struct JSONLogHandler: LogHandler {
     func log(level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?, source: String,
              file: String, function: String, line: UInt) {
         var fields: [String: String] = [
-            "ts": ISO8601DateFormatter.withFractions.string(from: Date()),
+            "ts": Date.ISO8601FormatStyle(includingFractionalSeconds: true).format(Date()),
             "level": level.rawValue, "logger": label, "msg": message.description,
         ]
         let merged = self.metadata.merging(metadataProvider?.get() ?? [:]) { $1 }.merging(explicit ?? [:]) { $1 }
@@ -24,12 +24,4 @@ struct JSONLogHandler: LogHandler {
         guard let data = try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys, .withoutEscapingSlashes]) else { return }
         FileHandle.standardError.write(data + Data([0x0A]))
     }
-}
-
-extension ISO8601DateFormatter {
-    nonisolated(unsafe) static let withFractions: ISO8601DateFormatter = {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return f
-    }()
 }

@@ -16,16 +16,21 @@ public struct LoginService: Sendable {
     public let clock: any TimeSource
     public let maxFailures: Int
     public let autoUnlockAfter: TimeInterval?
+    /// Failed attempts from one address within `addressWindow` before that address is refused for
+    /// a while: per-account lockout alone does not stop one password tried against many logins.
+    public let maxFailuresPerAddress: Int
+    public static let addressWindow: TimeInterval = 15 * 60
     var logger: Logger { database.logger }
 
     public init(database: Database, auditLog: AuditLog, hasher: PasswordHasher, clock: any TimeSource,
-                maxFailures: Int, autoUnlockAfter: TimeInterval?) {
+                maxFailures: Int, autoUnlockAfter: TimeInterval?, maxFailuresPerAddress: Int = 30) {
         self.database = database
         self.auditLog = auditLog
         self.hasher = hasher
         self.clock = clock
         self.maxFailures = maxFailures
         self.autoUnlockAfter = autoUnlockAfter
+        self.maxFailuresPerAddress = maxFailuresPerAddress
     }
 
     public enum Outcome: Sendable, Equatable {
@@ -34,13 +39,24 @@ public struct LoginService: Sendable {
         /// answer does not tell which logins exist.
         case invalidCredentials
         case locked
+        /// Too many failures from this address recently; nothing was checked.
+        case throttled
     }
 
     public static let invalidCredentialsMessage = "ログインIDまたはパスワードが正しくありません。"
+    public static let throttledMessage = "ログインの失敗が続いたため、この端末からのログインを一時的に停止しています。15分ほど待ってから再度お試しください。"
     public static let lockedMessage = "パスワードの誤りが続いたため、このアカウントはロックされています。システム管理者に解除を依頼してください。"
 
     public func authenticate(login: String, password: String, sourceAddress: String, requestID: String) async throws -> Outcome {
         let now = clock.now()
+        let recentFailures = try await database.client.first("""
+            SELECT count(*) FROM login_attempt WHERE source_address = \(sourceAddress) AND outcome <> 'success'
+               AND occurred_at > \(now.addingTimeInterval(-Self.addressWindow))
+            """, as: (Int).self, logger: logger) ?? 0
+        if recentFailures >= maxFailuresPerAddress {
+            logger.warning("login throttled for address", metadata: ["address": "\(sourceAddress)", "failures": "\(recentFailures)"])
+            return .throttled
+        }
         let row = try await database.client.first("""
             SELECT id, password_hash, active, locked_at FROM staff_user WHERE login = \(login)
             """, as: (Int64, String, Bool, Date?).self, logger: logger)
@@ -99,15 +115,18 @@ public struct LoginService: Sendable {
         return nowLocked ? .locked : .invalidCredentials
     }
 
-    /// Records the attempt in `login_attempt` and in the audit log.
-    func note(login: String, userID: Int64?, outcome: String, address: String, requestID: String) async throws {
+    /// Records the attempt in `login_attempt` and in the audit log. What was typed as a login is
+    /// kept (truncated) to investigate attacks, unless it looks like an individual number, which
+    /// must never be stored.
+    func note(login typed: String, userID: Int64?, outcome: String, address: String, requestID: String) async throws {
+        let login = IndividualNumber.appears(in: typed) ? "(masked)" : String(typed.prefix(64))
         try await database.transaction { connection in
             try await connection.execute("""
                 INSERT INTO login_attempt (login, user_id, occurred_at, source_address, outcome)
-                VALUES (\(String(login.prefix(64))), \(userID), \(clock.now()), \(address), \(outcome))
+                VALUES (\(login), \(userID), \(clock.now()), \(address), \(outcome))
                 """, logger: logger)
             try await auditLog.record(AuditEvent(
-                actorUserID: userID, actorLogin: String(login.prefix(64)), action: "session.login",
+                actorUserID: userID, actorLogin: login, action: "session.login",
                 recordType: "staff_user", recordID: userID.map(String.init) ?? "",
                 sourceAddress: address, result: outcome == "success" ? .success : .failure,
                 detail: outcome, requestID: requestID), on: connection)

@@ -14,7 +14,8 @@ public struct AppRequestContext: RequestContext {
     public var sessionExpired = false
     /// The URL-encoded form of a POST, read and CSRF-checked before the handler runs.
     public var form = FormData()
-    public let sourceAddress: String
+    /// The client's address: the peer, or what a trusted proxy says in `X-Forwarded-For`.
+    public var sourceAddress: String
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

@@ -9,6 +9,7 @@ public enum Sites {
     /// The staff site (LGWAN): every staff page and the `/api/v1` JSON API.
     public static func staffRouter(_ services: SiteServices) throws -> (Router<AppRequestContext>, RouteCatalog) {
         let router = Router(context: AppRequestContext.self)
+        router.add(middleware: ClientAddressMiddleware(trustedProxies: services.configuration.trustedProxies))
         router.add(middleware: AccessLogMiddleware(site: "staff"))
         router.add(middleware: SecurityHeadersMiddleware(tlsEnabled: services.configuration.tlsEnabled))
         router.add(middleware: ErrorMiddleware(renderer: services.renderer))
@@ -33,6 +34,7 @@ public enum Sites {
     /// The resident site (internet): booking pages only, never a staff route.
     public static func residentRouter(_ services: SiteServices) -> (Router<AppRequestContext>, RouteCatalog) {
         let router = Router(context: AppRequestContext.self)
+        router.add(middleware: ClientAddressMiddleware(trustedProxies: services.configuration.trustedProxies))
         router.add(middleware: AccessLogMiddleware(site: "resident"))
         router.add(middleware: SecurityHeadersMiddleware(tlsEnabled: services.configuration.tlsEnabled))
         router.add(middleware: ErrorMiddleware(renderer: services.renderer))

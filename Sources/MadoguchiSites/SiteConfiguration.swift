@@ -17,6 +17,10 @@ public struct SiteConfiguration: Sendable {
     /// a load balancer), which sets this through `MADOGUCHI_BEHIND_TLS=1`.
     public var tlsEnabled = false
     public var maxFailedLogins = 5
+    /// Failed logins from one address in 15 minutes before that address must wait.
+    public var maxFailedLoginsPerAddress = 50
+    /// Proxies whose `X-Forwarded-For` names the real client (audit log, throttling).
+    public var trustedProxies: Set<String> = []
     /// Minutes after which a locked account unlocks itself; nil means only an administrator unlocks.
     public var autoUnlockMinutes: Int?
     public var sessionIdleMinutes = 30
@@ -37,10 +41,14 @@ public struct SiteConfiguration: Sendable {
         func int(_ key: String) -> Int? { environment[key].flatMap { Int($0) } }
         if let v = int("MADOGUCHI_MAX_FAILED_LOGINS"), v > 0 { c.maxFailedLogins = v }
         if let v = int("MADOGUCHI_AUTO_UNLOCK_MINUTES"), v > 0 { c.autoUnlockMinutes = v }
+        if let v = int("MADOGUCHI_MAX_FAILED_LOGINS_PER_ADDRESS"), v > 0 { c.maxFailedLoginsPerAddress = v }
         if let v = int("MADOGUCHI_SESSION_IDLE_MINUTES"), v > 0 { c.sessionIdleMinutes = v }
         if let v = int("MADOGUCHI_SESSION_ABSOLUTE_HOURS"), v > 0 { c.sessionAbsoluteHours = v }
         if let v = int("MADOGUCHI_BCRYPT_COST"), v >= 12, v <= 16 { c.bcryptCost = UInt8(v) }
         if let v = int("MADOGUCHI_MIN_PASSWORD_LENGTH"), v >= 8 { c.minimumPasswordLength = v }
+        if let v = environment["MADOGUCHI_TRUSTED_PROXIES"] {
+            c.trustedProxies = Set(v.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+        }
         if let v = environment["MADOGUCHI_BEHIND_TLS"], ["1", "true", "yes"].contains(v.lowercased()) { c.tlsEnabled = true }
         return c
     }

@@ -33,7 +33,8 @@ public struct SiteServices: Sendable {
         hasher = PasswordHasher(cost: configuration.bcryptCost)
         login = LoginService(database: database, auditLog: auditLog, hasher: hasher, clock: clock,
                              maxFailures: configuration.maxFailedLogins,
-                             autoUnlockAfter: configuration.autoUnlockMinutes.map { TimeInterval($0 * 60) })
+                             autoUnlockAfter: configuration.autoUnlockMinutes.map { TimeInterval($0 * 60) },
+                             maxFailuresPerAddress: configuration.maxFailedLoginsPerAddress)
         passwordPolicy = PasswordPolicy(minimumLength: configuration.minimumPasswordLength)
         renderer = try await PageRenderer()
         assets = try StaticAssets()

@@ -17,11 +17,16 @@ struct AuditPageTests {
             // act
             let page = try await boss.get("/audit?login=yamada&action=booking.")
             let badDate = try await boss.get("/audit?from=2026-13-45")
+            let individualNumber = try await boss.get("/audit?record_id=1234-5678-9018")
             // check
             #expect(page.status == .ok)
             #expect(page.body.contains("時間変更"))
             #expect(page.body.contains("1件"))
             #expect(badDate.body.contains("開始日が正しくありません"))
+            #expect(individualNumber.body.contains("個人番号"))
+            let details: [String] = try await site.services.database.client.all(
+                "SELECT detail FROM audit_log", as: (String).self, logger: site.services.logger)
+            #expect(!details.contains { $0.contains("9018") })
             #expect(try await site.auditActions().contains("audit.search"))
         }
     }

@@ -158,3 +158,44 @@ struct LoginTests {
         }
     }
 }
+
+@Suite("Privacy of login records")
+struct LoginPrivacyTests {
+    @Test("an individual number typed as a login is not stored in the attempt log or the audit log")
+    func maskedLogin() async throws {
+        try await SiteHarness.run { site, staff, _ in
+            // setup
+            var browser = Browser(staff)
+            // act
+            let response = try await browser.login("123456789018", password: "whatever-it-is")
+            // check
+            #expect(response.status == .unauthorized)
+            let db = site.services.database
+            let logins: [String] = try await db.client.all("SELECT login FROM login_attempt", as: (String).self, logger: db.logger)
+            let actors: [String] = try await db.client.all("SELECT actor_login FROM audit_log", as: (String).self, logger: db.logger)
+            #expect(logins == ["(masked)"])
+            #expect(!actors.contains { $0.contains("123456789018") })
+        }
+    }
+}
+
+@Suite("Login throttling per address")
+struct LoginThrottleTests {
+    @Test("many failures from one address across different logins make that address wait")
+    func spraying() async throws {
+        try await SiteHarness.run(configure: { $0.maxFailedLoginsPerAddress = 4 }) { site, staff, _ in
+            // setup
+            try await site.createUser("tanaka", roles: ["clerk"])
+            var browser = Browser(staff)
+            // act: one password tried against several logins (no single account reaches its lockout)
+            for login in ["sato", "suzuki", "takahashi", "ito"] { try await browser.login(login, password: "Summer-2026-pass") }
+            let blocked = try await browser.login("tanaka")
+            site.clock.advance(by: 16 * 60)
+            let later = try await browser.login("tanaka")
+            // check
+            #expect(blocked.status == .tooManyRequests)
+            #expect(blocked.body.contains("一時的に停止"))
+            #expect(later.status == .seeOther)
+        }
+    }
+}

@@ -31,6 +31,11 @@ struct AuditController {
                 return v
             }
             filter.limit = limit
+            // Search terms are written to the audit log themselves: refuse an individual number.
+            if query.contains(where: { IndividualNumber.appears(in: String($0.value)) }) {
+                errors.append(IndividualNumber.refusalMessage)
+                return
+            }
             filter.actorLogin = value("login")
             filter.action = value("action")
             filter.recordType = value("record_type")

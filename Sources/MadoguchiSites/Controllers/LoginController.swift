@@ -52,6 +52,8 @@ struct LoginController {
             return response
         case .invalidCredentials:
             return try page(next: next, login: login, info: nil, error: LoginService.invalidCredentialsMessage, status: .unauthorized)
+        case .throttled:
+            return try page(next: next, login: login, info: nil, error: LoginService.throttledMessage, status: .tooManyRequests)
         case .locked:
             // 423 Locked: the right password does not help until an administrator unlocks.
             return try page(next: next, login: login, info: nil, error: LoginService.lockedMessage, status: .init(code: 423, reasonPhrase: "Locked"))

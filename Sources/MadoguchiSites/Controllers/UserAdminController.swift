@@ -68,6 +68,7 @@ struct UserAdminController {
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
         let id = try context.parameters.require("id", as: Int64.self)
         let flash: [String: String] = ["saved": "保存しました。", "unlocked": "ロックを解除しました。"]
+        try await services.audit(context, action: "user.view", recordType: "staff_user", recordID: String(id))
         return try await editPage(context, id: id, errors: [], generatedPassword: nil,
                                   flash: request.uri.queryParameters["done"].flatMap { flash[String($0)] }, status: .ok)
     }
