@@ -12,6 +12,9 @@ CREATE TABLE staff_user (
     must_change_password boolean NOT NULL DEFAULT false,
     password_changed_at  timestamptz NOT NULL DEFAULT now(),
     last_login_at        timestamptz,
+    -- shown on the home page so that a user notices a sign-in that was not theirs
+    previous_login_at    timestamptz,
+    previous_login_address text,
     created_at           timestamptz NOT NULL DEFAULT now(),
     updated_at           timestamptz NOT NULL DEFAULT now()
 );

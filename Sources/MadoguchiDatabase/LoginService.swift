@@ -90,7 +90,11 @@ public struct LoginService: Sendable {
         if passwordMatches {
             // Guarded by `locked_at IS NULL`: a lock taken by a concurrent attempt wins.
             let updated = try await database.client.first("""
-                UPDATE staff_user SET failed_login_count = 0, last_login_at = \(now) WHERE id = \(userID) AND locked_at IS NULL
+                UPDATE staff_user SET failed_login_count = 0, previous_login_at = last_login_at,
+                       previous_login_address = (SELECT source_address FROM login_attempt WHERE user_id = \(userID)
+                                                 AND outcome = 'success' ORDER BY id DESC LIMIT 1),
+                       last_login_at = \(now)
+                WHERE id = \(userID) AND locked_at IS NULL
                 RETURNING id
                 """, as: (Int64).self, logger: logger)
             guard updated != nil else {

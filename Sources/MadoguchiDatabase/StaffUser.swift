@@ -10,6 +10,8 @@ public struct StaffUser: Sendable, Codable, Equatable {
     public var lockedAt: Date?
     public var mustChangePassword: Bool
     public var lastLoginAt: Date?
+    public var previousLoginAt: Date?
+    public var previousLoginAddress: String?
     public var createdAt: Date
     public var roles: [String]
 

@@ -14,16 +14,17 @@ public struct StaffUserStore: Sendable {
 
     static let userColumns: PostgresQuery = """
         SELECT u.id, u.login, u.display_name, u.active, u.failed_login_count, u.locked_at, u.must_change_password,
-               u.last_login_at, u.created_at,
+               u.last_login_at, u.previous_login_at, u.previous_login_address, u.created_at,
                ARRAY(SELECT r.role_name FROM staff_user_role r WHERE r.user_id = u.id ORDER BY r.role_name)
         FROM staff_user u
         """
 
     static func user(_ row: PostgresRow) throws -> StaffUser {
-        let (id, login, name, active, failed, lockedAt, mustChange, lastLogin, created, roles) =
-            try row.decode((Int64, String, String, Bool, Int, Date?, Bool, Date?, Date, [String]).self)
+        let (id, login, name, active, failed, lockedAt, mustChange, lastLogin, previousLogin, previousAddress, created, roles) =
+            try row.decode((Int64, String, String, Bool, Int, Date?, Bool, Date?, Date?, String?, Date, [String]).self)
         return StaffUser(id: id, login: login, displayName: name, active: active, failedLoginCount: failed, lockedAt: lockedAt,
-                         mustChangePassword: mustChange, lastLoginAt: lastLogin, createdAt: created, roles: roles)
+                         mustChangePassword: mustChange, lastLoginAt: lastLogin, previousLoginAt: previousLogin,
+                         previousLoginAddress: previousAddress, createdAt: created, roles: roles)
     }
 
     func users(_ query: PostgresQuery, on db: any SQLExecutor) async throws -> [StaffUser] {

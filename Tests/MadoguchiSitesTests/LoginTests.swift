@@ -26,6 +26,11 @@ struct LoginTests {
             #expect(home.status == .ok)
             #expect(home.body.contains("テスト tanaka"))
             #expect(try await site.auditActions().contains("session.login"))
+            #expect(!home.body.contains("前回のログイン"))
+            // a second sign-in shows when the previous one was, so a stranger's use is noticed
+            var again = Browser(staff)
+            try await again.login("tanaka")
+            #expect(try await again.get("/").body.contains("前回のログイン"))
         }
     }
 

@@ -79,7 +79,7 @@ struct AuditController {
             "query": conditions.queryString, "errors": conditions.errors, "count": entries.count, "limit": Self.pageLimit,
             "entries": entries.map { entry -> [String: Any] in
                 ["id": entry.id, "time": JapaneseDate.dateTime(entry.occurredAt), "actorLogin": entry.actorLogin,
-                 "action": entry.action, "recordType": entry.recordType, "recordID": entry.recordID, "result": entry.result,
+                 "action": entry.action, "actionLabel": AuditActionLabel.label(entry.action), "recordType": entry.recordType, "recordID": entry.recordID, "result": entry.result,
                  "resultLabel": results[entry.result] ?? entry.result, "sourceAddress": entry.sourceAddress, "detail": entry.detail]
             },
         ]))
@@ -92,9 +92,9 @@ struct AuditController {
         try await services.audit(context, action: "audit.export", recordType: "audit_log",
                                  detail: "\(entries.count)件 \(conditions.queryString)")
         var csv = CSVWriter()
-        csv.row(["番号", "日時", "利用者", "操作", "対象の種類", "対象ID", "結果", "接続元", "詳細", "リクエストID"])
+        csv.row(["番号", "日時", "利用者", "操作", "操作名", "対象の種類", "対象ID", "結果", "接続元", "詳細", "リクエストID"])
         for e in entries {
-            csv.row([String(e.id), JapaneseDate.dateTime(e.occurredAt), e.actorLogin, e.action, e.recordType, e.recordID,
+            csv.row([String(e.id), JapaneseDate.dateTime(e.occurredAt), e.actorLogin, e.action, AuditActionLabel.label(e.action), e.recordType, e.recordID,
                      e.result, e.sourceAddress, e.detail, e.requestID])
         }
         var headers = HTTPFields()

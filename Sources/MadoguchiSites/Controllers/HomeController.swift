@@ -20,7 +20,7 @@ struct HomeController {
         if request.uri.queryParameters["done"] == "password" { values["flash"] = "パスワードを変更しました。" }
         return try services.renderer.response("home", StaffPage.context(context, title: "ホーム", current: "/", values.merging([
             "todayWareki": JapaneseDate.wareki(services.clock.now()),
-            "lastLogin": user.lastLoginAt.map(JapaneseDate.dateTime) ?? "",
+            "lastLogin": user.previousLoginAt.map { JapaneseDate.dateTime($0) + " (" + (user.previousLoginAddress ?? "") + ")" } ?? "",
             "roles": roleLabels,
             "permissions": Permission.allCases.filter(identity.has).map(\.label),
         ]) { $1 }))
