@@ -18,9 +18,12 @@ struct HomeController {
         let roleLabels = user.roles.map { name in roles.first { $0.name == name }?.label ?? name }
         var values: [String: Any] = [:]
         if request.uri.queryParameters["done"] == "password" { values["flash"] = "パスワードを変更しました。" }
+        // Mustache treats an empty string as true: leave the key out when there is nothing to show.
+        if let previous = user.previousLoginAt {
+            values["lastLogin"] = JapaneseDate.dateTime(previous) + "（" + (user.previousLoginAddress ?? "") + "）"
+        }
         return try services.renderer.response("home", StaffPage.context(context, title: "ホーム", current: "/", values.merging([
             "todayWareki": JapaneseDate.wareki(services.clock.now()),
-            "lastLogin": user.previousLoginAt.map { JapaneseDate.dateTime($0) + " (" + (user.previousLoginAddress ?? "") + ")" } ?? "",
             "roles": roleLabels,
             "permissions": Permission.allCases.filter(identity.has).map(\.label),
         ]) { $1 }))
