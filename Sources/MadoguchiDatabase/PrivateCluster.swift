@@ -21,6 +21,8 @@ public struct PrivateCluster: Sendable {
     public var dataDirectory: URL { root.appendingPathComponent("data") }
     public var socketDirectory: URL { root.appendingPathComponent("run") }
     public var logFile: URL { root.appendingPathComponent("postgresql.log") }
+    /// PID of the madoguchi process responsible for stopping the server.
+    public var ownerFile: URL { root.appendingPathComponent("owner.pid") }
     public var socketPath: String { socketDirectory.appendingPathComponent(".s.PGSQL.\(Self.port)").path }
 
     public init(storage: URL, unsafeFastMode: Bool = false) throws {
@@ -40,7 +42,8 @@ public struct PrivateCluster: Sendable {
 
     /// Initialises the cluster when it does not exist, recovers from a stale lock after a crash,
     /// and starts the server unless one is already running on this data directory.
-    /// Returns true when this call started the server (and so the caller should stop it).
+    /// Returns true when the caller now owns the server and should stop it: it started it, or
+    /// adopted a server whose owning process has died (the app crashed and left it running).
     @discardableResult
     public func start(logger: Logger) throws -> Bool {
         guard socketPath.utf8.count <= 107 else { throw DatabaseError.socketPathTooLong(socketPath) }
@@ -55,17 +58,43 @@ public struct PrivateCluster: Sendable {
             try writeSettings()
         }
         if isRunning() {
-            logger.info("reusing running private PostgreSQL", metadata: ["path": "\(dataDirectory.path)"])
-            return false
+            if let owner = ownerPID(), owner != getpid(), Self.isMadoguchiProcess(owner) {
+                logger.info("reusing private PostgreSQL run by another madoguchi process",
+                            metadata: ["path": "\(dataDirectory.path)", "owner": "\(owner)"])
+                return false
+            }
+            logger.warning("adopting private PostgreSQL left running by a process that has ended",
+                           metadata: ["path": "\(dataDirectory.path)"])
+            try writeOwner()
+            return true
         }
         removeStaleLock(logger: logger)
         logger.info("starting private PostgreSQL", metadata: ["socket": "\(socketPath)"])
         try command([tool("pg_ctl"), "start", "-w", "-t", "60", "-D", dataDirectory.path, "-l", logFile.path])
+        try writeOwner()
         return true
+    }
+
+    func ownerPID() -> pid_t? {
+        (try? String(contentsOf: ownerFile, encoding: .utf8)).flatMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+    }
+
+    func writeOwner() throws {
+        try "\(getpid())\n".write(to: ownerFile, atomically: true, encoding: .utf8)
+    }
+
+    static func isMadoguchiProcess(_ pid: pid_t) -> Bool {
+        guard kill(pid, 0) == 0 || errno == EPERM else { return false }
+        // A killed process whose parent never reaps it stays a zombie: it exists but is dead.
+        let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
+        if let state = stat.split(separator: ")").last?.split(separator: " ").first, state == "Z" { return false }
+        let comm = (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8)) ?? ""
+        return comm.lowercased().hasPrefix("madoguchi")
     }
 
     /// Stops the server (fast shutdown: open transactions are rolled back, data is safe).
     public func stop(logger: Logger) throws {
+        try? FileManager.default.removeItem(at: ownerFile)
         guard isRunning() else { return }
         logger.info("stopping private PostgreSQL")
         try command([tool("pg_ctl"), "stop", "-w", "-t", "60", "-m", "fast", "-D", dataDirectory.path])

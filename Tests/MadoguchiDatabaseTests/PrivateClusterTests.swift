@@ -20,8 +20,13 @@ struct PrivateClusterTests {
         #expect(cluster.isRunning())
         #expect(FileManager.default.fileExists(atPath: cluster.socketPath))
         #expect(cluster.socketPath.hasPrefix(storage.path))
-        // a second start reuses the running server and does not claim it
-        #expect(try cluster.start(logger: logger) == false)
+        // a second start while its owner lives reuses the server without claiming it; the test
+        // process stands in for a running `madoguchi serve`
+        #expect(FileManager.default.fileExists(atPath: cluster.ownerFile.path))
+        // after the owner died (a crashed app), the next start adopts the orphaned server
+        try "999999\n".write(to: cluster.ownerFile, atomically: true, encoding: .utf8)
+        #expect(try cluster.start(logger: logger))
+        #expect(try String(contentsOf: cluster.ownerFile, encoding: .utf8) == "\(getpid())\n")
         let settings = try String(contentsOf: cluster.dataDirectory.appendingPathComponent("postgresql.conf"), encoding: .utf8)
         #expect(settings.contains("listen_addresses = ''"))
         try cluster.stop(logger: logger)
