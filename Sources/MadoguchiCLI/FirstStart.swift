@@ -16,7 +16,7 @@ struct FirstStart {
     func seedAdministrator(environment: [String: String] = ProcessInfo.processInfo.environment) async throws {
         guard try await users.count() == 0 else { return }
         let given = environment["MADOGUCHI_ADMIN_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 }
-        let password = given ?? Self.generatedPassword()
+        let password = given ?? SecureToken.readablePassword(length: 20)
         if given != nil, let problem = PasswordPolicy().violations(password: password, login: "admin").first {
             throw ValidationFailure("MADOGUCHI_ADMIN_PASSWORD: \(problem)")
         }
@@ -71,11 +71,6 @@ struct FirstStart {
 
     static let seedLockKey: Int64 = 0x6d64_675f_7365_6564
 
-    static func generatedPassword() -> String {
-        let alphabet = Array("abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789")
-        var generator = SystemRandomNumberGenerator()
-        return String((0..<20).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &generator)] })
-    }
 }
 
 /// A user-facing failure of a command: printed without a stack, exit status 1.

@@ -28,9 +28,9 @@ struct TokenCommand: AsyncParsableCommand {
                 return try await db.transaction { connection in
                     let (id, token) = try await ApiTokenStore(database: db, clock: SystemTimeSource())
                         .create(userID: user.id, name: name, expiresAt: expires, on: connection)
-                    try await AuditLog(database: db).record(AuditEvent(
-                        actorUserID: nil, actorLogin: "cli:\(NSUserName())", action: "token.create", recordType: "api_token",
-                        recordID: String(id), sourceAddress: "cli", detail: "user=\(login) name=\(name)"), on: connection)
+                    try await AuditLog(database: db).record(
+                        .commandLine(action: "token.create", recordType: "api_token", recordID: String(id),
+                                     detail: "user=\(login) name=\(name)"), on: connection)
                     return token
                 }
             }
@@ -66,9 +66,8 @@ struct TokenCommand: AsyncParsableCommand {
                 try await db.transaction { connection in
                     let done = try await ApiTokenStore(database: db, clock: SystemTimeSource()).revoke(id: id, on: connection)
                     if done {
-                        try await AuditLog(database: db).record(AuditEvent(
-                            actorUserID: nil, actorLogin: "cli:\(NSUserName())", action: "token.revoke", recordType: "api_token",
-                            recordID: String(id), sourceAddress: "cli"), on: connection)
+                        try await AuditLog(database: db).record(
+                            .commandLine(action: "token.revoke", recordType: "api_token", recordID: String(id)), on: connection)
                     }
                     return done
                 }

@@ -20,10 +20,22 @@ struct UserCommand: AsyncParsableCommand {
     }
 
     static func audit(_ database: Database, action: String, userID: Int64, detail: String = "",
-                      on connection: PostgresConnectionLike) async throws {
+                      on connection: PostgresConnection) async throws {
         try await AuditLog(database: database).record(
-            AuditEvent(actorUserID: nil, actorLogin: "cli:\(NSUserName())", action: action, recordType: "staff_user",
-                       recordID: String(userID), sourceAddress: "cli", detail: detail), on: connection)
+            .commandLine(action: action, recordType: "staff_user", recordID: String(userID), detail: detail), on: connection)
+    }
+
+    /// Finds `login`, then runs `change` and its audit entry in one transaction.
+    static func changeUser(_ options: DatabaseOptions, login: String, action: String, detail: String = "",
+                           _ change: @escaping @Sendable (StaffUserStore, StaffUser, PostgresConnection) async throws -> Void) async throws {
+        try await options.withDatabase(logger: Logger(label: "madoguchi.user")) { db in
+            let users = StaffUserStore(database: db)
+            guard let user = try await users.find(login: login) else { throw ValidationFailure("no user \(login)") }
+            try await db.transaction { connection in
+                try await change(users, user, connection)
+                try await audit(db, action: action, userID: user.id, detail: detail, on: connection)
+            }
+        }
     }
 
     struct Create: AsyncParsableCommand {
@@ -83,14 +95,8 @@ struct UserCommand: AsyncParsableCommand {
 
         func run() async throws {
             MadoguchiCommand.bootstrapLogging(defaultLevel: .warning)
-            let login = login
-            try await database.withDatabase(logger: Logger(label: "madoguchi.user")) { db in
-                let users = StaffUserStore(database: db)
-                guard let user = try await users.find(login: login) else { throw ValidationFailure("no user \(login)") }
-                try await db.transaction { connection in
-                    try await users.unlock(id: user.id, on: connection)
-                    try await UserCommand.audit(db, action: "user.unlock", userID: user.id, on: connection)
-                }
+            try await UserCommand.changeUser(database, login: login, action: "user.unlock") { users, user, connection in
+                try await users.unlock(id: user.id, on: connection)
             }
             print("unlocked \(login)")
         }
@@ -108,16 +114,10 @@ struct UserCommand: AsyncParsableCommand {
             guard passwordStdin else { throw ValidationError("pass the password on standard input with --password-stdin") }
             let password = try UserCommand.readPassword()
             if let problem = PasswordPolicy().violations(password: password, login: login).first { throw ValidationFailure(problem) }
-            let login = login
-            try await database.withDatabase(logger: Logger(label: "madoguchi.user")) { db in
-                let users = StaffUserStore(database: db)
-                guard let user = try await users.find(login: login) else { throw ValidationFailure("no user \(login)") }
-                let hash = PasswordHasher().hash(password)
-                try await db.transaction { connection in
-                    try await users.setPassword(id: user.id, hash: hash, mustChange: true, on: connection)
-                    try await users.unlock(id: user.id, on: connection)
-                    try await UserCommand.audit(db, action: "user.reset-password", userID: user.id, on: connection)
-                }
+            let hash = PasswordHasher().hash(password)
+            try await UserCommand.changeUser(database, login: login, action: "user.reset-password") { users, user, connection in
+                try await users.setPassword(id: user.id, hash: hash, mustChange: true, on: connection)
+                try await users.unlock(id: user.id, on: connection)
             }
             print("password of \(login) reset; it must be changed at next login")
         }
@@ -130,18 +130,18 @@ struct UserCommand: AsyncParsableCommand {
 
         func run() async throws {
             MadoguchiCommand.bootstrapLogging(defaultLevel: .warning)
-            let login = login
-            try await database.withDatabase(logger: Logger(label: "madoguchi.user")) { db in
-                let users = StaffUserStore(database: db)
-                guard let user = try await users.find(login: login) else { throw ValidationFailure("no user \(login)") }
-                try await db.transaction { connection in
-                    try await users.update(id: user.id, displayName: user.displayName, active: false, on: connection)
-                    try await UserCommand.audit(db, action: "user.update", userID: user.id, detail: "deactivated", on: connection)
-                }
+            try await UserCommand.changeUser(database, login: login, action: "user.update", detail: "deactivated") { users, user, connection in
+                try await users.update(id: user.id, displayName: user.displayName, active: false, on: connection)
             }
             print("disabled \(login)")
         }
     }
 }
 
-typealias PostgresConnectionLike = PostgresConnection
+extension AuditEvent {
+    /// An operator's action from the shell: the OS account is the actor.
+    static func commandLine(action: String, recordType: String, recordID: String, detail: String = "") -> AuditEvent {
+        AuditEvent(actorUserID: nil, actorLogin: "cli:\(NSUserName())", action: action, recordType: recordType,
+                   recordID: recordID, sourceAddress: "cli", detail: detail)
+    }
+}

@@ -13,6 +13,14 @@ public enum SecureToken {
         return Data(raw).base64URLEncoded
     }
 
+    /// A one-time password from an alphabet without look-alikes (0/O, 1/l/I), to be read aloud
+    /// or typed from paper; 16 characters carry about 92 bits.
+    public static func readablePassword(length: Int = 16) -> String {
+        let alphabet = Array("abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789")
+        var generator = SystemRandomNumberGenerator()
+        return String((0..<length).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &generator)] })
+    }
+
     /// The value stored in the database for a presented token.
     public static func digest(_ token: String) -> [UInt8] {
         Array(SHA256.hash(data: Data(token.utf8)))

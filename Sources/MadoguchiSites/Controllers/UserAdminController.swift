@@ -44,7 +44,7 @@ struct UserAdminController {
         let roles = form.all("roles")
         var password = form["password"] ?? ""
         let generated = password.isEmpty
-        if generated { password = Self.temporaryPassword() }
+        if generated { password = SecureToken.readablePassword() }
         var errors = Self.validate(login: login, displayName: displayName)
         if !generated { errors += services.passwordPolicy.violations(password: password, login: login) }
         if try await services.users.find(login: login) != nil { errors.append(StaffUserError.loginTaken(login).description) }
@@ -107,7 +107,7 @@ struct UserAdminController {
         guard let user = try await services.users.find(id: id) else { throw AppError.notFound }
         var password = context.form["password"] ?? ""
         let generated = password.isEmpty
-        if generated { password = Self.temporaryPassword() }
+        if generated { password = SecureToken.readablePassword() }
         let errors = generated ? [] : services.passwordPolicy.violations(password: password, login: user.login)
         guard errors.isEmpty else {
             return try await editPage(context, id: id, errors: errors, generatedPassword: nil, flash: nil, status: .unprocessableContent)
@@ -176,13 +176,6 @@ struct UserAdminController {
             WHERE u.active AND p.permission = 'users.manage'
             """, as: (Int).self, logger: services.logger) ?? 0
         if managers == 0 { throw AppError.conflict("利用者を管理できる有効なアカウントが1つもなくなるため、変更できません。") }
-    }
-
-    /// 16 characters from an alphabet without look-alikes (0/O, 1/l/I): read aloud or typed from paper.
-    static func temporaryPassword() -> String {
-        let alphabet = Array("abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789")
-        var generator = SystemRandomNumberGenerator()
-        return String((0..<16).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &generator)] })
     }
 
     func hash(_ password: String) async throws -> String {
