@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", exact: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", exact: "2.13.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", exact: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", exact: "2.101.3"),
     ],
     targets: [
         // Pure rules and value types: permissions, password policy, identifiers, the privacy guard.
@@ -30,6 +31,15 @@ let package = Package(
             dependencies: [
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Content-addressed blob storage of document images (SHA-256), behind small interfaces.
+        .target(
+            name: "MadoguchiArchive",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -85,6 +95,11 @@ let package = Package(
         .testTarget(
             name: "MadoguchiDomainTests",
             dependencies: ["MadoguchiDomain"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MadoguchiArchiveTests",
+            dependencies: ["MadoguchiArchive"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
