@@ -43,6 +43,18 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // libtiff, libjpeg(-turbo) and libpng behind a small C shim: their error handling uses
+        // longjmp, which Swift cannot host, so every call into them is made from C.
+        .target(
+            name: "CImaging",
+            linkerSettings: [.linkedLibrary("tiff"), .linkedLibrary("jpeg"), .linkedLibrary("png16")]
+        ),
+        // Scanned-form decoding, limits and PNG previews/thumbnails.
+        .target(
+            name: "MadoguchiImaging",
+            dependencies: ["CImaging"],
+            swiftSettings: swiftSettings
+        ),
         // PostgreSQL: the private cluster, migrations and the stores.
         .target(
             name: "MadoguchiDatabase",
@@ -100,6 +112,11 @@ let package = Package(
         .testTarget(
             name: "MadoguchiArchiveTests",
             dependencies: ["MadoguchiArchive"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MadoguchiImagingTests",
+            dependencies: ["MadoguchiImaging"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
