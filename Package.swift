@@ -72,6 +72,8 @@ let package = Package(
             dependencies: [
                 "MadoguchiDomain",
                 "MadoguchiDatabase",
+                "MadoguchiArchive",
+                "MadoguchiImaging",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -86,6 +88,7 @@ let package = Package(
             dependencies: [
                 "MadoguchiDomain",
                 "MadoguchiDatabase",
+                "MadoguchiArchive",
                 "MadoguchiSites",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -127,7 +130,7 @@ let package = Package(
         .testTarget(
             name: "MadoguchiSitesTests",
             dependencies: [
-                "MadoguchiSites", "MadoguchiTestSupport", "MadoguchiCLI",
+                "MadoguchiSites", "MadoguchiTestSupport", "MadoguchiCLI", "MadoguchiArchive",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],

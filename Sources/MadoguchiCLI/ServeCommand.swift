@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import MadoguchiArchive
 import MadoguchiDatabase
 import MadoguchiDomain
 import MadoguchiSites
@@ -41,11 +42,13 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.site = SiteSelection(rawValue: site) ?? .all
         let siteConfiguration = configuration
         let demo = demo
+        let storage = database.storageURL
         try await database.withDatabase(logger: logger) { database in
             let seeding = FirstStart(database: database, hasher: PasswordHasher(cost: siteConfiguration.bcryptCost))
             try await seeding.seedAdministrator()
             if demo { try await seeding.seedDemoStaff() }
-            let services = try await SiteServices(configuration: siteConfiguration, database: database, logger: logger)
+            let blobs = try FileBlobStore(root: storage.appendingPathComponent("blobs"))
+            let services = try await SiteServices(configuration: siteConfiguration, database: database, blobs: blobs, logger: logger)
             var runnable: [any Service] = [SessionPurger(sessions: services.sessions, logger: logger)]
             if siteConfiguration.site != .staff {
                 runnable.append(Sites.residentApplication(services, logger: logger))

@@ -25,6 +25,7 @@ public enum Sites {
             UserAdminController(services: services).routes,
             AuditController(services: services).routes,
             try ApiController(services: services).routes,
+            ArchiveApiController(services: services).routes,
         ] {
             guardian.register(routes, on: router, catalog: &catalog)
         }

@@ -29,6 +29,10 @@ public struct SiteConfiguration: Sendable {
     public var minimumPasswordLength = 12
     /// Largest form body the staff site reads (uploads have their own limit).
     public var maxFormBytes = 1 << 20
+    /// Largest document upload (B4), checked while streaming.
+    public var maxUploadBytes: Int64 = 50 << 20
+    /// Pixels one scanned page may have, checked before decoding (decompression bombs).
+    public var maxPixelsPerPage: UInt64 = 100_000_000
 
     public init() {}
 
@@ -46,6 +50,8 @@ public struct SiteConfiguration: Sendable {
         if let v = int("MADOGUCHI_SESSION_ABSOLUTE_HOURS"), v > 0 { c.sessionAbsoluteHours = v }
         if let v = int("MADOGUCHI_BCRYPT_COST"), v >= 12, v <= 16 { c.bcryptCost = UInt8(v) }
         if let v = int("MADOGUCHI_MIN_PASSWORD_LENGTH"), v >= 8 { c.minimumPasswordLength = v }
+        if let v = int("MADOGUCHI_MAX_UPLOAD_MB"), v > 0 { c.maxUploadBytes = Int64(v) << 20 }
+        if let v = int("MADOGUCHI_MAX_MEGAPIXELS"), v > 0 { c.maxPixelsPerPage = UInt64(v) * 1_000_000 }
         if let v = environment["MADOGUCHI_TRUSTED_PROXIES"] {
             c.trustedProxies = Set(v.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
         }

@@ -1,7 +1,9 @@
 import Foundation
 import Logging
+import MadoguchiArchive
 import MadoguchiDatabase
 import MadoguchiDomain
+import MadoguchiImaging
 
 /// The dependencies every controller shares, built once per process.
 public struct SiteServices: Sendable {
@@ -17,10 +19,14 @@ public struct SiteServices: Sendable {
     public let passwordPolicy: PasswordPolicy
     public let renderer: PageRenderer
     public let assets: StaticAssets
+    public let blobs: any BlobStore
+    public let applicants: ApplicantStore
+    public let documents: DocumentStore
+    public let ingest: DocumentIngest
     public let logger: Logger
 
-    public init(configuration: SiteConfiguration, database: Database, clock: any TimeSource = SystemTimeSource(),
-                logger: Logger) async throws {
+    public init(configuration: SiteConfiguration, database: Database, blobs: any BlobStore,
+                clock: any TimeSource = SystemTimeSource(), logger: Logger) async throws {
         self.configuration = configuration
         self.database = database
         self.clock = clock
@@ -38,6 +44,12 @@ public struct SiteServices: Sendable {
         passwordPolicy = PasswordPolicy(minimumLength: configuration.minimumPasswordLength)
         renderer = try await PageRenderer()
         assets = try StaticAssets()
+        self.blobs = blobs
+        applicants = ApplicantStore(database: database)
+        documents = DocumentStore(database: database)
+        ingest = DocumentIngest(blobs: blobs, documents: documents, database: database, auditLog: auditLog, clock: clock,
+                                limits: ImagingLimits(maxPixelsPerPage: configuration.maxPixelsPerPage),
+                                maxBytes: configuration.maxUploadBytes)
     }
 
     /// Writes an audit entry for `context`'s actor in its own transaction.

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import MadoguchiArchive
 import MadoguchiDatabase
 import MadoguchiDomain
 import MadoguchiSites
@@ -31,7 +32,10 @@ struct SiteHarness: Sendable {
                 logger.logLevel = .warning
                 return logger
             }()
-            let services = try await SiteServices(configuration: configuration, database: database, clock: clock, logger: logger)
+            let blobRoot = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("mdg-blobs-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: blobRoot) }
+            let services = try await SiteServices(configuration: configuration, database: database,
+                                                  blobs: try FileBlobStore(root: blobRoot), clock: clock, logger: logger)
             let (staffRouter, staffCatalog) = try Sites.staffRouter(services)
             let residentCatalog = Sites.residentRouter(services).1
             let harness = SiteHarness(services: services, clock: clock, staffCatalog: staffCatalog, residentCatalog: residentCatalog)

@@ -1,0 +1,130 @@
+import Foundation
+import Logging
+import MadoguchiDomain
+import PostgresNIO
+
+/// Rows of scanned documents and their pages. The bytes are in the blob store; these rows only
+/// name them by SHA-256, and are written after the blobs are durable.
+public struct DocumentStore: Sendable {
+    public let database: Database
+    var logger: Logger { database.logger }
+
+    public init(database: Database) {
+        self.database = database
+    }
+
+    public struct Document: Sendable, Codable, Equatable {
+        public var id: Int64
+        public var applicantID: Int64
+        public var applicationID: String?
+        public var kind: String
+        public var sha256: String
+        public var format: String
+        public var originalFilename: String
+        public var pageCount: Int
+        public var uploadedAt: Date
+
+        public init(id: Int64, applicantID: Int64, applicationID: String?, kind: String, sha256: String, format: String,
+                    originalFilename: String, pageCount: Int, uploadedAt: Date) {
+            self.id = id
+            self.applicantID = applicantID
+            self.applicationID = applicationID
+            self.kind = kind
+            self.sha256 = sha256
+            self.format = format
+            self.originalFilename = originalFilename
+            self.pageCount = pageCount
+            self.uploadedAt = uploadedAt
+        }
+    }
+
+    public struct Page: Sendable, Codable, Equatable {
+        public var number: Int
+        public var width: Int
+        public var height: Int
+        public var previewSHA256: String
+        public var thumbnailSHA256: String
+
+        public init(number: Int, width: Int, height: Int, previewSHA256: String, thumbnailSHA256: String) {
+            self.number = number
+            self.width = width
+            self.height = height
+            self.previewSHA256 = previewSHA256
+            self.thumbnailSHA256 = thumbnailSHA256
+        }
+    }
+
+    public static let kinds = ["application-form", "identity-document", "proxy-letter", "other"]
+
+    /// Records a blob the store now holds (idempotent).
+    public func recordBlob(sha256: String, size: Int64, mediaType: String, on connection: PostgresConnection) async throws {
+        try await connection.execute("""
+            INSERT INTO blob (sha256, size, media_type) VALUES (\(sha256), \(size), \(mediaType)) ON CONFLICT (sha256) DO NOTHING
+            """, logger: logger)
+    }
+
+    public func insert(_ document: Document, pages: [Page], uploadedBy: Int64?, on connection: PostgresConnection) async throws -> Int64 {
+        guard let id = try await connection.first("""
+            INSERT INTO document (applicant_id, application_id, kind, blob_sha256, format, original_filename, page_count, uploaded_by, uploaded_at)
+            VALUES (\(document.applicantID), \(document.applicationID), \(document.kind), \(document.sha256), \(document.format),
+                    \(document.originalFilename), \(document.pageCount), \(uploadedBy), \(document.uploadedAt))
+            RETURNING id
+            """, as: (Int64).self, logger: logger) else { throw ApplicantError.notFound }
+        for page in pages {
+            try await connection.execute("""
+                INSERT INTO document_page (document_id, page_number, width, height, preview_sha256, thumbnail_sha256)
+                VALUES (\(id), \(page.number), \(page.width), \(page.height), \(page.previewSHA256), \(page.thumbnailSHA256))
+                """, logger: logger)
+        }
+        return id
+    }
+
+    static let columns = """
+        SELECT id, applicant_id, application_id, kind, blob_sha256, format, original_filename, page_count, uploaded_at FROM document
+        """
+
+    static func document(_ row: PostgresRow) throws -> Document {
+        let (id, applicant, applicationID, kind, sha, format, filename, pages, uploaded) =
+            try row.decode((Int64, Int64, String?, String, String, String, String, Int, Date).self)
+        return Document(id: id, applicantID: applicant, applicationID: applicationID, kind: kind, sha256: sha, format: format,
+                        originalFilename: filename, pageCount: pages, uploadedAt: uploaded)
+    }
+
+    public func documents(applicantID: Int64) async throws -> [Document] {
+        var result: [Document] = []
+        var query = PostgresQuery(unsafeSQL: Self.columns + " WHERE applicant_id = $1 ORDER BY uploaded_at DESC, id DESC")
+        query.binds.append(applicantID)
+        for try await row in try await database.client.run(query, logger: logger) { result.append(try Self.document(row)) }
+        return result
+    }
+
+    public func find(id: Int64) async throws -> Document? {
+        var query = PostgresQuery(unsafeSQL: Self.columns + " WHERE id = $1")
+        query.binds.append(id)
+        for try await row in try await database.client.run(query, logger: logger) { return try Self.document(row) }
+        return nil
+    }
+
+    public func pages(documentID: Int64) async throws -> [Page] {
+        try await database.client.all("""
+            SELECT page_number, width, height, preview_sha256, thumbnail_sha256 FROM document_page
+            WHERE document_id = \(documentID) ORDER BY page_number
+            """, as: (Int, Int, Int, String, String).self, logger: logger)
+            .map { Page(number: $0.0, width: $0.1, height: $0.2, previewSHA256: $0.3, thumbnailSHA256: $0.4) }
+    }
+
+    /// Whether any row refers to `sha256` (a blob nobody refers to may be collected).
+    public func isReferenced(sha256: String, on db: any SQLExecutor) async throws -> Bool {
+        try await db.first("""
+            SELECT EXISTS (SELECT 1 FROM document WHERE blob_sha256 = \(sha256))
+                OR EXISTS (SELECT 1 FROM document_page WHERE preview_sha256 = \(sha256) OR thumbnail_sha256 = \(sha256))
+            """, as: (Bool).self, logger: logger) ?? false
+    }
+
+    /// Every blob the database knows, in hash order, a page at a time (for `madoguchi verify`).
+    public func blobs(after: String, limit: Int) async throws -> [(sha256: String, size: Int64)] {
+        try await database.client.all("""
+            SELECT sha256, size FROM blob WHERE sha256 > \(after) ORDER BY sha256 LIMIT \(Int64(limit))
+            """, as: (String, Int64).self, logger: logger).map { ($0.0, $0.1) }
+    }
+}

@@ -1,0 +1,188 @@
+import Crypto
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import MadoguchiArchive
+import MadoguchiDatabase
+import PostgresNIO
+import Testing
+
+/// Scanning-station API: applicants and document uploads, end to end through the real blob
+/// store, the real image decoders and PostgreSQL.
+@Suite("Archive API (B4-B6)")
+struct ArchiveApiTests {
+    static let scans = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("fixtures/scans")
+
+    static func scan(_ name: String) throws -> Data { try Data(contentsOf: scans.appendingPathComponent(name)) }
+
+    /// A clerk's bearer token.
+    func clerkToken(_ site: SiteHarness) async throws -> String {
+        let id = try await site.createUser("scanner", roles: ["clerk"])
+        return try await site.services.tokens.create(userID: id, name: "scanner", expiresAt: nil, on: site.services.database.client).token
+    }
+
+    func send(_ client: any TestClientProtocol, _ method: HTTPRequest.Method, _ path: String, token: String,
+              json: String? = nil, body: Data? = nil, headers extra: HTTPFields = [:]) async throws -> (HTTPResponse.Status, HTTPFields, Data) {
+        var headers = extra
+        headers[.authorization] = "Bearer \(token)"
+        if json != nil { headers[.contentType] = "application/json" }
+        let buffer = json.map { ByteBuffer(string: $0) } ?? body.map { ByteBuffer(bytes: $0) }
+        let response = try await client.execute(uri: path, method: method, headers: headers, body: buffer)
+        return (response.status, response.headers, Data(buffer: response.body))
+    }
+
+    func object(_ data: Data) -> [String: Any] {
+        (try? JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:]
+    }
+
+    static let yamada = #"{"familyName":"山田","givenName":"太郎","familyKana":"やまだ","givenKana":"タロウ","birthDate":"1980-04-01","sex":"male","applicationIDs":["1234 5678 9012 3456 7890 123"]}"#
+
+    func countRows(_ site: SiteHarness, _ table: String) async throws -> Int {
+        try await site.services.database.client.first(PostgresQueryFor.count(table), as: (Int).self, logger: site.services.logger) ?? -1
+    }
+
+    @Test("register an applicant; kana is stored as katakana and the application ID as 23 digits")
+    func createApplicant() async throws {
+        try await SiteHarness.run { site, staff, _ in
+            // setup
+            let token = try await clerkToken(site)
+            // act
+            let (status, headers, body) = try await send(staff, .post, "/api/v1/applicants", token: token, json: Self.yamada)
+            // check
+            #expect(status == .created)
+            let id = object(body)["id"] as? Int64 ?? Int64(object(body)["id"] as? Int ?? 0)
+            #expect(headers[.location] == "/api/v1/applicants/\(id)")
+            let applicant = try await site.services.applicants.find(id: id)
+            #expect(applicant?.familyKana == "ヤマダ")
+            #expect(applicant?.applicationIDs == ["12345678901234567890123"])
+            let found = try await site.services.applicants.search(kana: "やまだた", name: nil, birthDate: nil, applicationID: nil)
+            #expect(found.map(\.id) == [id])
+            #expect(try await site.auditActions().contains("applicant.create"))
+        }
+    }
+
+    @Test("invalid applicant fields are all named, and nothing is stored")
+    func invalidApplicant() async throws {
+        try await SiteHarness.run { site, staff, _ in
+            let token = try await clerkToken(site)
+            let bad = #"{"familyName":"","familyKana":"山田","birthDate":"2025-02-29","notes":"番号 123456789018","applicationIDs":["123"]}"#
+            let (status, headers, body) = try await send(staff, .post, "/api/v1/applicants", token: token, json: bad)
+            #expect(status == .unprocessableContent)
+            #expect(headers[.contentType]?.hasPrefix("application/problem+json") ?? false)
+            let fields = Set(((object(body)["errors"] as? [[String: Any]]) ?? []).compactMap { $0["field"] as? String })
+            #expect(fields == ["familyName", "familyKana", "birthDate", "notes", "applicationIDs"])
+            #expect(try await countRows(site, "applicant") == 0)
+            let (malformed, _, _) = try await send(staff, .post, "/api/v1/applicants", token: token, json: "{not json")
+            #expect(malformed == .badRequest)
+        }
+    }
+
+    @Test("a 3-page TIFF is stored once by content, with a preview and thumbnail per page, served with ETag and audited")
+    func uploadAndView() async throws {
+        try await SiteHarness.run { site, staff, _ in
+            // setup
+            let token = try await clerkToken(site)
+            let (_, _, created) = try await send(staff, .post, "/api/v1/applicants", token: token, json: Self.yamada)
+            let applicant = object(created)["id"] as? Int ?? 0
+            let file = try Self.scan("form-3pages.tif")
+            // act
+            let (status, _, body) = try await send(staff, .post, "/api/v1/applicants/\(applicant)/documents?kind=application-form&filename=scan001.tif",
+                                                   token: token, body: file)
+            // check
+            #expect(status == .created)
+            let result = object(body)
+            #expect(result["sha256"] as? String == SHA256.hash(data: file).map { String(format: "%02x", $0) }.joined())
+            #expect(result["pageCount"] as? Int == 3)
+            #expect(result["duplicate"] as? Bool == false)
+            let documentID = result["id"] as? Int ?? 0
+
+            let (listStatus, _, list) = try await send(staff, .get, "/api/v1/applicants/\(applicant)/documents", token: token)
+            #expect(listStatus == .ok)
+            let documents = (try JSONSerialization.jsonObject(with: list) as? [[String: Any]]) ?? []
+            #expect(documents.count == 1)
+            #expect((documents.first?["pages"] as? [String])?.count == 3)
+
+            let (previewStatus, previewHeaders, png) = try await send(staff, .get, "/api/v1/documents/\(documentID)/pages/2/preview", token: token)
+            #expect(previewStatus == .ok)
+            #expect(previewHeaders[.contentType] == "image/png")
+            #expect(previewHeaders[.cacheControl]?.hasPrefix("private") ?? false)
+            #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]))
+            var conditional = HTTPFields()
+            conditional[.ifNoneMatch] = previewHeaders[.eTag]!
+            let (revalidated, _, _) = try await send(staff, .get, "/api/v1/documents/\(documentID)/pages/2/preview", token: token, headers: conditional)
+            #expect(revalidated == .notModified)
+            let (missing, _, _) = try await send(staff, .get, "/api/v1/documents/\(documentID)/pages/4/preview", token: token)
+            #expect(missing == .notFound)
+
+            // 1 original + 3 previews + 3 thumbnails, all known to the database
+            #expect(try await site.services.blobs.enumerate(after: nil, limit: 100).count == 7)
+            #expect(try await countRows(site, "blob") == 7)
+            let actions = try await site.auditActions()
+            #expect(actions.filter { $0 == "document.view" }.count == 2)
+            #expect(actions.contains("document.create") && actions.contains("document.list"))
+        }
+    }
+
+    @Test("the same file uploaded twice is stored once and linked twice")
+    func duplicate() async throws {
+        try await SiteHarness.run { site, staff, _ in
+            let token = try await clerkToken(site)
+            let (_, _, created) = try await send(staff, .post, "/api/v1/applicants", token: token, json: Self.yamada)
+            let applicant = object(created)["id"] as? Int ?? 0
+            let file = try Self.scan("photo-orientation6.jpg")
+            let (first, _, _) = try await send(staff, .post, "/api/v1/applicants/\(applicant)/documents?kind=identity-document", token: token, body: file)
+            let (second, _, body) = try await send(staff, .post, "/api/v1/applicants/\(applicant)/documents?kind=other", token: token, body: file)
+            #expect(first == .created && second == .created)
+            #expect(object(body)["duplicate"] as? Bool == true)
+            #expect(try await countRows(site, "document") == 2)
+            #expect(try await site.services.blobs.enumerate(after: nil, limit: 100).count == 3)
+        }
+    }
+
+    @Test("damaged, disguised and PDF files get 422 and leave nothing behind",
+          arguments: ["truncated-form-3pages.tif", "truncated-photo-orientation6.jpg", "truncated-interlaced.png", "not-an-image.jpg", "scan.pdf"])
+    func refused(name: String) async throws {
+        try await SiteHarness.run { site, staff, _ in
+            let token = try await clerkToken(site)
+            let (_, _, created) = try await send(staff, .post, "/api/v1/applicants", token: token, json: Self.yamada)
+            let applicant = object(created)["id"] as? Int ?? 0
+            let (status, headers, body) = try await send(staff, .post, "/api/v1/applicants/\(applicant)/documents", token: token,
+                                                         body: try Self.scan(name))
+            #expect(status == .unprocessableContent)
+            #expect(headers[.contentType]?.hasPrefix("application/problem+json") ?? false)
+            #expect(String(decoding: body, as: UTF8.self).contains("\"field\":\"file\""))
+            #expect(try await countRows(site, "document") == 0)
+            #expect(try await countRows(site, "blob") == 0)
+            #expect(try await site.services.blobs.enumerate(after: nil, limit: 10).isEmpty)
+        }
+    }
+
+    @Test("an upload over the size limit is refused with 413 and nothing is stored")
+    func tooLarge() async throws {
+        try await SiteHarness.run(configure: { $0.maxUploadBytes = 10_000 }) { site, staff, _ in
+            let token = try await clerkToken(site)
+            let (_, _, created) = try await send(staff, .post, "/api/v1/applicants", token: token, json: Self.yamada)
+            let applicant = object(created)["id"] as? Int ?? 0
+            let (status, _, _) = try await send(staff, .post, "/api/v1/applicants/\(applicant)/documents", token: token,
+                                                body: try Self.scan("form-3pages.tif"))
+            #expect(status == .contentTooLarge)
+            #expect(try await site.services.blobs.enumerate(after: nil, limit: 10).isEmpty)
+        }
+    }
+
+    @Test("uploading to an unknown applicant is 404")
+    func unknownApplicant() async throws {
+        try await SiteHarness.run { site, staff, _ in
+            let token = try await clerkToken(site)
+            let (status, _, _) = try await send(staff, .post, "/api/v1/applicants/999/documents", token: token, body: try Self.scan("cmyk.jpg"))
+            #expect(status == .notFound)
+        }
+    }
+}
+
+/// Row counts for checks (table names are fixed strings in the tests, never input).
+enum PostgresQueryFor {
+    static func count(_ table: String) -> PostgresQuery { PostgresQuery(unsafeSQL: "SELECT count(*) FROM \(table)") }
+}
