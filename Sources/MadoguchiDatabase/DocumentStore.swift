@@ -121,6 +121,12 @@ public struct DocumentStore: Sendable {
             """, as: (Bool).self, logger: logger) ?? false
     }
 
+    /// Whether the database has a row for the blob (referenced or about to be).
+    public func isKnownBlob(sha256: String) async throws -> Bool {
+        try await database.client.first("SELECT EXISTS (SELECT 1 FROM blob WHERE sha256 = \(sha256))",
+                                        as: (Bool).self, logger: logger) ?? false
+    }
+
     /// Every blob the database knows, in hash order, a page at a time (for `madoguchi verify`).
     public func blobs(after: String, limit: Int) async throws -> [(sha256: String, size: Int64)] {
         try await database.client.all("""

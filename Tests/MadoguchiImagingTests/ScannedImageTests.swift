@@ -92,6 +92,25 @@ struct ScannedImageTests {
         }
     }
 
+    @Test("a TIFF claiming 100000 x 100000 pixels is refused before any pixel is allocated")
+    func decompressionBomb() throws {
+        let image = try ScannedImage(data: try Fixture.data("huge-dimensions.tif"))
+        #expect(throws: ImagingError.tooManyPixels(page: 1, limit: 100_000_000)) { try renderer.renderAll(image) }
+    }
+
+    @Test("a PNG with a broken CRC and a ZIP named .tif are refused")
+    func brokenAndDisguised() throws {
+        #expect(throws: ImagingError.self) { _ = try renderer.renderAll(try ScannedImage(data: try Fixture.data("broken-crc.png"))) }
+        #expect(throws: ImagingError.unsupportedFormat) { try ScannedImage(data: try Fixture.data("archive-named.tif")) }
+    }
+
+    @Test("a two-page G4 TIFF has two pages")
+    func twoPages() throws {
+        let image = try ScannedImage(data: try Fixture.data("two-pages-g4.tif"))
+        #expect(image.pageCount == 2)
+        #expect(try renderer.renderAll(image).count == 2)
+    }
+
     @Test("the type comes from the bytes: a renamed text file and a PDF are refused with clear messages")
     func disguised() throws {
         #expect(throws: ImagingError.unsupportedFormat) { try ScannedImage(data: try Fixture.data("not-an-image.jpg")) }

@@ -5,6 +5,7 @@ import Hummingbird
 import HummingbirdTesting
 import MadoguchiArchive
 import MadoguchiDatabase
+import MadoguchiSites
 import PostgresNIO
 import Testing
 
@@ -142,7 +143,8 @@ struct ArchiveApiTests {
     }
 
     @Test("damaged, disguised and PDF files get 422 and leave nothing behind",
-          arguments: ["truncated-form-3pages.tif", "truncated-photo-orientation6.jpg", "truncated-interlaced.png", "not-an-image.jpg", "scan.pdf"])
+          arguments: ["truncated-form-3pages.tif", "truncated-photo-orientation6.jpg", "truncated-interlaced.png", "not-an-image.jpg",
+                      "scan.pdf", "huge-dimensions.tif", "broken-crc.png", "archive-named.tif"])
     func refused(name: String) async throws {
         try await SiteHarness.run { site, staff, _ in
             let token = try await clerkToken(site)
@@ -156,6 +158,60 @@ struct ArchiveApiTests {
             #expect(try await countRows(site, "document") == 0)
             #expect(try await countRows(site, "blob") == 0)
             #expect(try await site.services.blobs.enumerate(after: nil, limit: 10).isEmpty)
+        }
+    }
+
+    @Test("two concurrent uploads of the same file both succeed and share one blob")
+    func concurrentSameFile() async throws {
+        try await SiteHarness.run { site, staff, _ in
+            let token = try await clerkToken(site)
+            let (_, _, created) = try await send(staff, .post, "/api/v1/applicants", token: token, json: Self.yamada)
+            let applicant = object(created)["id"] as? Int ?? 0
+            let file = try Self.scan("two-pages-g4.tif")
+            let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
+                for _ in 0..<2 {
+                    group.addTask { try await send(staff, .post, "/api/v1/applicants/\(applicant)/documents", token: token, body: file).0 }
+                }
+                return try await group.reduce(into: [HTTPResponse.Status]()) { $0.append($1) }
+            }
+            #expect(statuses == [.created, .created])
+            #expect(try await countRows(site, "document") == 2)
+            // 1 original + 2 previews + 2 thumbnails (identical G4 pages may even share)
+            let stored = try await site.services.blobs.enumerate(after: nil, limit: 100).count
+            #expect(stored <= 5 && stored >= 3)
+            #expect(try await countRows(site, "blob") == stored)
+        }
+    }
+
+    @Test("verify finds nothing wrong after uploads, then reports a changed, a missing and an orphan blob")
+    func verify() async throws {
+        try await SiteHarness.run { site, staff, _ in
+            // setup
+            let token = try await clerkToken(site)
+            let (_, _, created) = try await send(staff, .post, "/api/v1/applicants", token: token, json: Self.yamada)
+            let applicant = object(created)["id"] as? Int ?? 0
+            let (_, _, body) = try await send(staff, .post, "/api/v1/applicants/\(applicant)/documents", token: token,
+                                              body: try Self.scan("form-3pages.tif"))
+            let original = object(body)["sha256"] as? String ?? ""
+            let store = site.services.blobs as! FileBlobStore
+            let verifier = ArchiveVerifier(blobs: store, documents: site.services.documents)
+            let clean = try await verifier.verify()
+            // act: damage the store by hand
+            let pages = try await site.services.documents.pages(documentID: 1)
+            let originalPath = store.path(for: BlobRef(hex: original)!)
+            chmod(originalPath, 0o644)
+            var bytes = try Data(contentsOf: URL(fileURLWithPath: originalPath))
+            bytes[100] ^= 0x01
+            try bytes.write(to: URL(fileURLWithPath: originalPath))
+            _ = try await store.remove(BlobRef(hex: pages[0].thumbnailSHA256)!)
+            let orphan = try await store.put(Data("left by a crash before the row".utf8))
+            let damaged = try await verifier.verify()
+            // check
+            #expect(clean.isHealthy && clean.checked == 7 && clean.orphans.isEmpty)
+            #expect(damaged.corrupt == [original])
+            #expect(damaged.missing == [pages[0].thumbnailSHA256])
+            #expect(damaged.orphans.map(\.ref) == [orphan.ref])
+            #expect(!damaged.isHealthy)
         }
     }
 

@@ -50,6 +50,13 @@ struct CommandLineTests {
         #expect(token.status == 0, "\(token.output)")
         #expect(token.output.hasPrefix("mdg_"))
 
+        let verify = try madoguchi("verify", storage: storage)
+        #expect(verify.status == 0, "\(verify.output)")
+        #expect(verify.output.contains("corrupt: 0, missing: 0, orphans: 0"))
+        let gc = try madoguchi("gc", storage: storage)
+        #expect(gc.status == 0)
+        #expect(gc.output.contains("0 orphan blob(s)"))
+
         let intact = try madoguchi("audit verify", storage: storage)
         #expect(intact.status == 0)
         #expect(intact.output.contains("intact: 2 entries"))
