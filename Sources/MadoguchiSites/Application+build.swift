@@ -26,6 +26,7 @@ public enum Sites {
             AuditController(services: services).routes,
             try ApiController(services: services).routes,
             ArchiveApiController(services: services).routes,
+            ApplicantsController(services: services).routes,
         ] {
             guardian.register(routes, on: router, catalog: &catalog)
         }

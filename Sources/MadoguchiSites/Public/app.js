@@ -16,3 +16,66 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   });
 });
+
+// Uploads on the applicant page: each file is sent as the raw request body (streamed by the
+// server into the archive), with the session's CSRF token in a header.
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("form[data-upload]").forEach(function (form) {
+    form.addEventListener("submit", async function (event) {
+      event.preventDefault();
+      var files = form.querySelector("input[type=file]").files;
+      var kind = form.querySelector("select[name=kind]").value;
+      var status = form.querySelector(".upload-status");
+      if (!files.length) { status.textContent = "ファイルを選んでください。"; return; }
+      var failed = 0;
+      for (var i = 0; i < files.length; i++) {
+        status.textContent = (i + 1) + " / " + files.length + " 件目を送信中…";
+        var url = form.dataset.upload + "?kind=" + encodeURIComponent(kind) + "&filename=" + encodeURIComponent(files[i].name);
+        var response = await fetch(url, { method: "POST", body: files[i], credentials: "same-origin",
+          headers: { "X-CSRF-Token": form.dataset.csrf, "Content-Type": "application/octet-stream" } });
+        if (!response.ok) {
+          failed++;
+          var problem = await response.json().catch(function () { return {}; });
+          var detail = (problem.errors && problem.errors.length) ? problem.errors[0].message : (problem.detail || response.status);
+          status.textContent = files[i].name + ": " + detail;
+          return;
+        }
+      }
+      if (!failed) { window.location.reload(); }
+    });
+  });
+
+  // The page viewer: page, zoom and rotation, by buttons or keys.
+  document.querySelectorAll("[data-viewer]").forEach(function (viewer) {
+    var image = viewer.querySelector(".viewer-image");
+    var label = viewer.querySelector(".viewer-page");
+    var id = viewer.dataset.document, pages = parseInt(viewer.dataset.pages, 10);
+    var page = 1, zoom = 0, rotation = 0; // zoom 0 = fit to the stage
+    function render() {
+      image.src = "/api/v1/documents/" + id + "/pages/" + page + "/preview";
+      image.alt = page + "ページ目";
+      label.textContent = page + " / " + pages;
+      var stage = viewer.querySelector(".viewer-stage");
+      if (zoom === 0) { image.style.width = ""; image.style.maxWidth = "100%"; image.style.maxHeight = (stage.clientHeight - 24) + "px"; }
+      else { image.style.maxWidth = "none"; image.style.maxHeight = "none"; image.style.width = (zoom * 100) + "%"; }
+      image.style.transform = "rotate(" + rotation + "deg)";
+    }
+    var actions = {
+      prev: function () { if (page > 1) { page--; } },
+      next: function () { if (page < pages) { page++; } },
+      "zoom-in": function () { zoom = Math.min((zoom || 1) + 0.25, 4); },
+      "zoom-out": function () { zoom = Math.max((zoom || 1) - 0.25, 0.5); },
+      fit: function () { zoom = 0; },
+      rotate: function () { rotation = (rotation + 90) % 360; }
+    };
+    viewer.querySelectorAll("[data-action]").forEach(function (button) {
+      button.addEventListener("click", function () { actions[button.dataset.action](); render(); });
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.target.closest && event.target.closest("input, textarea, select")) { return; }
+      var key = { ArrowLeft: "prev", ArrowRight: "next", "+": "zoom-in", "=": "zoom-in", "-": "zoom-out", "0": "fit", r: "rotate", R: "rotate" }[event.key];
+      if (key) { event.preventDefault(); actions[key](); render(); }
+    });
+    render();
+  });
+});

@@ -17,7 +17,7 @@ enum StaffPage {
         NavItem(label: "ホーム", href: "/", permission: nil, available: true, summary: ""),
         NavItem(label: "来庁予約", href: "/bookings", permission: .bookingView, available: false,
                 summary: "予約の確認・電話予約・当日の消し込み"),
-        NavItem(label: "申請者・書類", href: "/applicants", permission: .applicantsView, available: false,
+        NavItem(label: "申請者・書類", href: "/applicants", permission: .applicantsView, available: true,
                 summary: "申請者の検索、申請受付、書類イメージの閲覧"),
         NavItem(label: "カード管理簿", href: "/ledger", permission: .ledgerView, available: false,
                 summary: "発行一覧表の取込、交付工程、保管場所"),
