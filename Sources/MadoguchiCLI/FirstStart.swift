@@ -65,6 +65,10 @@ struct FirstStart {
                                           on: connection)
             }
         }
+        // Two offices, as in the city's specification (庁舎・窓口), so intake and fees have places.
+        let intakes = IntakeStore(database: database)
+        _ = try await intakes.ensureLocation(name: "田無庁舎 市民課", address: "西東京市南町5-6-13", on: database.client)
+        _ = try await intakes.ensureLocation(name: "保谷庁舎 市民課", address: "西東京市中町1-5-1", on: database.client)
         print("demo staff: supervisor1 / clerk1 / viewer1, password \(password)")
         fflush(nil)
     }

@@ -22,6 +22,10 @@ public final class ManualTimeSource: TimeSource {
 
     public func now() -> Date { current.withLock { $0 } }
 
+    public func set(_ date: Date) {
+        current.withLock { $0 = date }
+    }
+
     public func advance(by seconds: TimeInterval) {
         current.withLock { $0 = $0.addingTimeInterval(seconds) }
     }

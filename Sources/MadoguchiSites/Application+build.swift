@@ -27,6 +27,7 @@ public enum Sites {
             try ApiController(services: services).routes,
             ArchiveApiController(services: services).routes,
             ApplicantsController(services: services).routes,
+            IntakeController(services: services).routes,
         ] {
             guardian.register(routes, on: router, catalog: &catalog)
         }

@@ -22,6 +22,8 @@ public struct SiteServices: Sendable {
     public let blobs: any BlobStore
     public let applicants: ApplicantStore
     public let documents: DocumentStore
+    public let intakes: IntakeStore
+    public let fees: FeeStore
     public let ingest: DocumentIngest
     public let logger: Logger
 
@@ -47,6 +49,8 @@ public struct SiteServices: Sendable {
         self.blobs = blobs
         applicants = ApplicantStore(database: database)
         documents = DocumentStore(database: database)
+        intakes = IntakeStore(database: database)
+        fees = FeeStore(database: database)
         ingest = DocumentIngest(blobs: blobs, documents: documents, database: database, auditLog: auditLog, clock: clock,
                                 limits: ImagingLimits(maxPixelsPerPage: configuration.maxPixelsPerPage),
                                 maxBytes: configuration.maxUploadBytes)

@@ -44,6 +44,7 @@ struct ApplicantsController {
             "filter": ["kana": kana ?? "", "name": name ?? "", "birthDate": birth ?? "", "applicationID": applicationText ?? ""],
             "errors": errors, "searched": searched, "count": results.count,
             "canWrite": context.identity?.has(.applicantsWrite) ?? false,
+            "canFees": context.identity?.has(.feesWrite) ?? false,
             "applicants": results.map(row),
         ]))
     }
@@ -136,6 +137,13 @@ struct ApplicantsController {
                  "uploadedAt": JapaneseDate.dateTime(d.uploadedAt), "format": d.format.uppercased(), "applicationID": d.applicationID ?? ""]
             },
         ]
+        values["intakes"] = try await services.intakes.forApplicant(id).map { intake -> [String: Any] in
+            ["id": intake.id, "applicationID": intake.draft.applicationID, "channel": intake.draft.channel.label,
+             "receivedOn": intake.draft.receivedOn.description, "location": intake.locationName ?? "—",
+             "identityVerified": intake.draft.identityVerified]
+        }
+        values["canIntake"] = context.identity?.has(.intakeWrite) ?? false
+        values["intakeForm"] = try await IntakeController(services: services).formOptions(applicant: applicant, draft: nil)
         if request.uri.queryParameters["done"] == "created" { values["flash"] = "申請者を登録しました。" }
         return try services.renderer.response("applicant", StaffPage.context(
             context, title: "申請者: \(applicant.fullName)", current: "/applicants", values))
