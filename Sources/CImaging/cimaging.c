@@ -393,3 +393,114 @@ int mdg_apply_orientation(mdg_image *img, int orientation) {
     img->height = nh;
     return 0;
 }
+
+/* ---------------------------------------------------------------- masking and TIFF writing */
+
+void mdg_fill_rect(mdg_image *img, uint32_t x, uint32_t y, uint32_t w, uint32_t h) {
+    if (!img->rgba || x >= img->width || y >= img->height) return;
+    uint32_t x1 = x + w > img->width ? img->width : x + w;
+    uint32_t y1 = y + h > img->height ? img->height : y + h;
+    for (uint32_t yy = y; yy < y1; yy++) {
+        uint8_t *p = img->rgba + ((size_t)yy * img->width + x) * 4;
+        for (uint32_t xx = x; xx < x1; xx++, p += 4) { p[0] = 0; p[1] = 0; p[2] = 0; p[3] = 255; }
+    }
+}
+
+typedef struct {
+    uint8_t *data;
+    size_t len, cap, pos;
+    char message[256];
+    int failed;
+} mem_out;
+
+static tmsize_t mo_write(thandle_t h, void *buf, tmsize_t size) {
+    mem_out *m = (mem_out *)h;
+    size_t end = m->pos + (size_t)size;
+    if (end > m->cap) {
+        size_t cap = m->cap ? m->cap : 65536;
+        while (cap < end) cap *= 2;
+        uint8_t *grown = (uint8_t *)realloc(m->data, cap);
+        if (!grown) return -1;
+        m->data = grown;
+        m->cap = cap;
+    }
+    memcpy(m->data + m->pos, buf, (size_t)size);
+    m->pos = end;
+    if (end > m->len) m->len = end;
+    return size;
+}
+static tmsize_t mo_read(thandle_t h, void *buf, tmsize_t size) {
+    mem_out *m = (mem_out *)h;
+    if (m->pos >= m->len) return 0;
+    size_t n = (size_t)size;
+    if (n > m->len - m->pos) n = m->len - m->pos;
+    memcpy(buf, m->data + m->pos, n);
+    m->pos += n;
+    return (tmsize_t)n;
+}
+static toff_t mo_seek(thandle_t h, toff_t off, int whence) {
+    mem_out *m = (mem_out *)h;
+    size_t base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? m->pos : m->len;
+    m->pos = base + (size_t)off;
+    return (toff_t)m->pos;
+}
+static toff_t mo_size(thandle_t h) { return (toff_t)((mem_out *)h)->len; }
+static int mo_error(TIFF *tif, void *user, const char *module, const char *fmt, va_list ap) {
+    (void)tif; (void)module;
+    mem_out *m = (mem_out *)user;
+    if (!m->failed) vsnprintf(m->message, sizeof m->message, fmt, ap);
+    m->failed = 1;
+    return 1;
+}
+
+int mdg_tiff_encode(const mdg_image *pages, int count, uint8_t **out, size_t *outlen, char *err, size_t errlen) {
+    mem_out m;
+    memset(&m, 0, sizeof m);
+    TIFFOpenOptions *opts = TIFFOpenOptionsAlloc();
+    TIFFOpenOptionsSetErrorHandlerExtR(opts, mo_error, &m);
+    TIFFOpenOptionsSetWarningHandlerExtR(opts, mt_warning, &m);
+    TIFF *tif = TIFFClientOpenExt("memory", "w", (thandle_t)&m, mo_read, mo_write, mo_seek, mt_close, mo_size, mt_map, mt_unmap, opts);
+    TIFFOpenOptionsFree(opts);
+    if (!tif) { free(m.data); set_err(err, errlen, "cannot create TIFF"); return -1; }
+    for (int i = 0; i < count && !m.failed; i++) {
+        const mdg_image *p = &pages[i];
+        size_t n = (size_t)p->width * p->height;
+        int grey = 1;
+        for (size_t k = 0; k < n && grey; k++) {
+            const uint8_t *px = p->rgba + k * 4;
+            if (px[0] != px[1] || px[1] != px[2]) grey = 0;
+        }
+        int spp = grey ? 1 : 3;
+        TIFFSetField(tif, TIFFTAG_IMAGEWIDTH, p->width);
+        TIFFSetField(tif, TIFFTAG_IMAGELENGTH, p->height);
+        TIFFSetField(tif, TIFFTAG_SAMPLESPERPIXEL, spp);
+        TIFFSetField(tif, TIFFTAG_BITSPERSAMPLE, 8);
+        TIFFSetField(tif, TIFFTAG_PHOTOMETRIC, grey ? PHOTOMETRIC_MINISBLACK : PHOTOMETRIC_RGB);
+        TIFFSetField(tif, TIFFTAG_PLANARCONFIG, PLANARCONFIG_CONTIG);
+        TIFFSetField(tif, TIFFTAG_COMPRESSION, COMPRESSION_ADOBE_DEFLATE);
+        TIFFSetField(tif, TIFFTAG_ROWSPERSTRIP, TIFFDefaultStripSize(tif, 0));
+        TIFFSetField(tif, TIFFTAG_SUBFILETYPE, FILETYPE_PAGE);
+        TIFFSetField(tif, TIFFTAG_PAGENUMBER, (uint16_t)i, (uint16_t)count);
+        uint8_t *row = (uint8_t *)malloc((size_t)p->width * spp);
+        if (!row) { m.failed = 1; snprintf(m.message, sizeof m.message, "out of memory"); break; }
+        for (uint32_t y = 0; y < p->height && !m.failed; y++) {
+            const uint8_t *src = p->rgba + (size_t)y * p->width * 4;
+            for (uint32_t x = 0; x < p->width; x++) {
+                if (grey) row[x] = src[x * 4];
+                else { row[x * 3] = src[x * 4]; row[x * 3 + 1] = src[x * 4 + 1]; row[x * 3 + 2] = src[x * 4 + 2]; }
+            }
+            if (TIFFWriteScanline(tif, row, y, 0) < 0) m.failed = 1;
+        }
+        free(row);
+        if (!m.failed && !TIFFWriteDirectory(tif)) m.failed = 1;
+    }
+    TIFFClose(tif);
+    if (m.failed) {
+        free(m.data);
+        set_err(err, errlen, "%s", m.message[0] ? m.message : "cannot write TIFF");
+        return -1;
+    }
+    *out = m.data;
+    *outlen = m.len;
+    return 0;
+}

@@ -23,9 +23,11 @@ public struct DocumentStore: Sendable {
         public var originalFilename: String
         public var pageCount: Int
         public var uploadedAt: Date
+        /// Stored with the configured regions masked (the upload itself was not kept).
+        public var redacted: Bool
 
         public init(id: Int64, applicantID: Int64, applicationID: String?, kind: String, sha256: String, format: String,
-                    originalFilename: String, pageCount: Int, uploadedAt: Date) {
+                    originalFilename: String, pageCount: Int, uploadedAt: Date, redacted: Bool = false) {
             self.id = id
             self.applicantID = applicantID
             self.applicationID = applicationID
@@ -35,6 +37,7 @@ public struct DocumentStore: Sendable {
             self.originalFilename = originalFilename
             self.pageCount = pageCount
             self.uploadedAt = uploadedAt
+            self.redacted = redacted
         }
     }
 
@@ -65,9 +68,10 @@ public struct DocumentStore: Sendable {
 
     public func insert(_ document: Document, pages: [Page], uploadedBy: Int64?, on connection: PostgresConnection) async throws -> Int64 {
         guard let id = try await connection.first("""
-            INSERT INTO document (applicant_id, application_id, kind, blob_sha256, format, original_filename, page_count, uploaded_by, uploaded_at)
+            INSERT INTO document (applicant_id, application_id, kind, blob_sha256, format, original_filename, page_count, uploaded_by,
+                                  uploaded_at, redacted)
             VALUES (\(document.applicantID), \(document.applicationID), \(document.kind), \(document.sha256), \(document.format),
-                    \(document.originalFilename), \(document.pageCount), \(uploadedBy), \(document.uploadedAt))
+                    \(document.originalFilename), \(document.pageCount), \(uploadedBy), \(document.uploadedAt), \(document.redacted))
             RETURNING id
             """, as: (Int64).self, logger: logger) else { throw ApplicantError.notFound }
         for page in pages {
@@ -80,14 +84,14 @@ public struct DocumentStore: Sendable {
     }
 
     static let columns = """
-        SELECT id, applicant_id, application_id, kind, blob_sha256, format, original_filename, page_count, uploaded_at FROM document
+        SELECT id, applicant_id, application_id, kind, blob_sha256, format, original_filename, page_count, uploaded_at, redacted FROM document
         """
 
     static func document(_ row: PostgresRow) throws -> Document {
-        let (id, applicant, applicationID, kind, sha, format, filename, pages, uploaded) =
-            try row.decode((Int64, Int64, String?, String, String, String, String, Int, Date).self)
+        let (id, applicant, applicationID, kind, sha, format, filename, pages, uploaded, redacted) =
+            try row.decode((Int64, Int64, String?, String, String, String, String, Int, Date, Bool).self)
         return Document(id: id, applicantID: applicant, applicationID: applicationID, kind: kind, sha256: sha, format: format,
-                        originalFilename: filename, pageCount: pages, uploadedAt: uploaded)
+                        originalFilename: filename, pageCount: pages, uploadedAt: uploaded, redacted: redacted)
     }
 
     public func documents(applicantID: Int64) async throws -> [Document] {
@@ -119,6 +123,38 @@ public struct DocumentStore: Sendable {
             SELECT EXISTS (SELECT 1 FROM document WHERE blob_sha256 = \(sha256))
                 OR EXISTS (SELECT 1 FROM document_page WHERE preview_sha256 = \(sha256) OR thumbnail_sha256 = \(sha256))
             """, as: (Bool).self, logger: logger) ?? false
+    }
+
+    /// A stored redaction region with its id and label.
+    public struct Redaction: Sendable, Equatable {
+        public var id: Int64
+        public var kind: String
+        public var label: String
+        public var page: Int
+        public var x: Double
+        public var y: Double
+        public var width: Double
+        public var height: Double
+    }
+
+    public func redactions(kind: String? = nil) async throws -> [Redaction] {
+        try await database.client.all("""
+            SELECT id, kind, label, page, x, y, width, height FROM redaction_region
+            WHERE \(kind)::text IS NULL OR kind = \(kind) ORDER BY kind, page, id
+            """, as: (Int64, String, String, Int, Double, Double, Double, Double).self, logger: logger)
+            .map { Redaction(id: $0.0, kind: $0.1, label: $0.2, page: $0.3, x: $0.4, y: $0.5, width: $0.6, height: $0.7) }
+    }
+
+    public func addRedaction(kind: String, label: String, page: Int, x: Double, y: Double, width: Double, height: Double,
+                             createdBy: Int64?, on connection: PostgresConnection) async throws -> Int64 {
+        try await connection.first("""
+            INSERT INTO redaction_region (kind, label, page, x, y, width, height, created_by)
+            VALUES (\(kind), \(label), \(page), \(x), \(y), \(width), \(height), \(createdBy)) RETURNING id
+            """, as: (Int64).self, logger: logger) ?? 0
+    }
+
+    public func removeRedaction(id: Int64, on connection: PostgresConnection) async throws -> Bool {
+        try await connection.first("DELETE FROM redaction_region WHERE id = \(id) RETURNING id", as: (Int64).self, logger: logger) != nil
     }
 
     /// Whether the database has a row for the blob (referenced or about to be).

@@ -28,6 +28,7 @@ public enum Sites {
             ArchiveApiController(services: services).routes,
             ApplicantsController(services: services).routes,
             IntakeController(services: services).routes,
+            RedactionController(services: services).routes,
         ] {
             guardian.register(routes, on: router, catalog: &catalog)
         }

@@ -36,3 +36,9 @@ int mdg_scale_to_rgb(const mdg_image *src, uint32_t dw, uint32_t dh, uint8_t **o
 int mdg_apply_orientation(mdg_image *img, int orientation);
 
 #endif
+
+// Paints a black rectangle (clipped to the image) over RGBA pixels: masking an area of a form.
+void mdg_fill_rect(mdg_image *img, uint32_t x, uint32_t y, uint32_t w, uint32_t h);
+
+// Writes pages as one multi-page TIFF (Deflate; 8-bit grey where a page is grey, else RGB).
+int mdg_tiff_encode(const mdg_image *pages, int count, uint8_t **out, size_t *outlen, char *err, size_t errlen);

@@ -92,6 +92,8 @@ struct ArchiveApiController {
             return response
         } catch DocumentIngest.Failure.tooLarge {
             throw AppError.payloadTooLarge
+        } catch DocumentIngest.Failure.concurrentUpload {
+            throw AppError.conflict("同じファイルが同時に登録されました。もう一度お試しください。")
         } catch DocumentIngest.Failure.invalidImage(let error) {
             throw AppError.invalidInput([.init(field: "file", message: error.description)])
         }

@@ -28,11 +28,14 @@ public struct DocumentIngest: Sendable {
         public let format: String
         /// True when the same bytes were already stored (linked again, stored once).
         public let duplicate: Bool
+        /// True when configured regions were masked and only the masked file was stored.
+        public let redacted: Bool
     }
 
     public enum Failure: Error, Sendable {
         case tooLarge(limit: Int64)
         case invalidImage(ImagingError)
+        case concurrentUpload
     }
 
     public func ingest<Chunks: AsyncSequence & Sendable>(
@@ -40,28 +43,47 @@ public struct DocumentIngest: Sendable {
     ) async throws -> Outcome where Chunks.Element == [UInt8] {
         // 1. receive: hashed while streaming, refused whole past the limit
         let info: BlobInfo
-        let alreadyStored: Bool
         do {
             info = try await blobs.put(chunks, expected: nil, limit: maxBytes)
         } catch BlobStoreError.tooLarge(let limit) {
             throw Failure.tooLarge(limit: limit)
         }
-        alreadyStored = try await documents.isReferenced(sha256: info.ref.hex, on: database.client)
 
-        // 2. check and render off the cooperative threads: decoding a 300 dpi page takes tens of ms
-        let data = try await blobs.get(info.ref, verify: false)
-        let (image, pages): (ScannedImage, [PreviewRenderer.Rendering])
+        // 2. check, mask and render off the cooperative threads: decoding a 300 dpi page takes tens of ms
+        let data: Data
         do {
-            (image, pages) = try await NIOThreadPool.singleton.runIfActive { [limits, renderer] in
-                let image = try ScannedImage(data: data, limits: limits)
-                return (image, try renderer.renderAll(image))
+            data = try await blobs.get(info.ref, verify: false)
+        } catch BlobStoreError.notFound {
+            // The same file of a masked kind was being stored by another request, which has
+            // just removed the unmasked upload. Nothing of ours was stored; a retry links it.
+            throw Failure.concurrentUpload
+        }
+        let regions = try await documents.redactions(kind: kind).map {
+            RedactionRegion(page: $0.page, x: $0.x, y: $0.y, width: $0.width, height: $0.height)
+        }
+        let (image, pages, masked): (ScannedImage, [PreviewRenderer.Rendering], Data?)
+        do {
+            (image, pages, masked) = try await NIOThreadPool.singleton.runIfActive { [limits, renderer] in
+                var image = try ScannedImage(data: data, limits: limits)
+                var masked: Data?
+                if !regions.isEmpty {
+                    masked = try Redactor().redact(image, regions: regions)
+                    image = try ScannedImage(data: masked!, limits: limits)
+                }
+                return (image, try renderer.renderAll(image), masked)
             }
         } catch let error as ImagingError {
-            if !alreadyStored, try await !documents.isReferenced(sha256: info.ref.hex, on: database.client) {
-                _ = try? await blobs.remove(info.ref)
-            }
+            try await removeIfUnreferenced(info.ref)
             throw Failure.invalidImage(error)
         }
+        // A masked document is stored as the masked file only; the upload, which shows the
+        // individual number, is removed (unless an earlier unmasked document shares it).
+        var stored = info
+        if let masked {
+            stored = try await blobs.put(masked)
+            try await removeIfUnreferenced(info.ref)
+        }
+        let alreadyStored = try await documents.isReferenced(sha256: stored.ref.hex, on: database.client)
 
         // 3. previews and thumbnails are blobs too (identical pages share them)
         var pageRows: [DocumentStore.Page] = []
@@ -76,22 +98,29 @@ public struct DocumentIngest: Sendable {
 
         // 4. rows and audit entry together
         let document = DocumentStore.Document(
-            id: 0, applicantID: applicantID, applicationID: applicationID, kind: kind, sha256: info.ref.hex,
+            id: 0, applicantID: applicantID, applicationID: applicationID, kind: kind, sha256: stored.ref.hex,
             format: image.format.rawValue, originalFilename: String(filename.prefix(255)), pageCount: image.pageCount,
-            uploadedAt: clock.now())
+            uploadedAt: clock.now(), redacted: masked != nil)
         let id = try await database.transaction { connection in
-            try await documents.recordBlob(sha256: info.ref.hex, size: info.size, mediaType: image.format.mediaType, on: connection)
+            try await documents.recordBlob(sha256: stored.ref.hex, size: stored.size, mediaType: image.format.mediaType, on: connection)
             for blob in derived {
                 try await documents.recordBlob(sha256: blob.ref.hex, size: blob.size, mediaType: "image/png", on: connection)
             }
             let id = try await documents.insert(document, pages: pageRows, uploadedBy: audit.actorUserID, on: connection)
             var event = audit
             event.recordID = String(id)
-            event.detail = "applicant=\(applicantID) kind=\(kind) sha256=\(info.ref.hex.prefix(16)) pages=\(image.pageCount)"
-                + (alreadyStored ? " duplicate" : "")
+            event.detail = "applicant=\(applicantID) kind=\(kind) sha256=\(stored.ref.hex.prefix(16)) pages=\(image.pageCount)"
+                + (alreadyStored ? " duplicate" : "") + (masked != nil ? " redacted" : "")
             try await auditLog.record(event, on: connection)
             return id
         }
-        return Outcome(id: id, sha256: info.ref.hex, pageCount: image.pageCount, format: image.format.rawValue, duplicate: alreadyStored)
+        return Outcome(id: id, sha256: stored.ref.hex, pageCount: image.pageCount, format: image.format.rawValue,
+                       duplicate: alreadyStored, redacted: masked != nil)
+    }
+
+    func removeIfUnreferenced(_ ref: BlobRef) async throws {
+        if try await !documents.isReferenced(sha256: ref.hex, on: database.client) {
+            _ = try? await blobs.remove(ref)
+        }
     }
 }
