@@ -45,9 +45,12 @@ let package = Package(
         ),
         // libtiff, libjpeg(-turbo) and libpng behind a small C shim: their error handling uses
         // longjmp, which Swift cannot host, so every call into them is made from C.
+        .systemLibrary(name: "CLibTIFF", pkgConfig: "libtiff-4", providers: [.apt(["libtiff-dev"])]),
+        .systemLibrary(name: "CLibPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CLibJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg62-turbo-dev"])]),
         .target(
             name: "CImaging",
-            linkerSettings: [.linkedLibrary("tiff"), .linkedLibrary("jpeg"), .linkedLibrary("png16")]
+            dependencies: ["CLibTIFF", "CLibPNG", "CLibJPEG"]
         ),
         // Scanned-form decoding, limits and PNG previews/thumbnails.
         .target(

@@ -16,3 +16,7 @@ CREATE TABLE redaction_region (
 CREATE INDEX redaction_region_kind_idx ON redaction_region (kind);
 
 ALTER TABLE document ADD COLUMN redacted boolean NOT NULL DEFAULT false;
+
+-- A document can belong to the intake record it was received with (B6: upload to an intake).
+ALTER TABLE document ADD COLUMN intake_id bigint REFERENCES intake (id);
+CREATE INDEX document_intake_idx ON document (intake_id);

@@ -13,8 +13,8 @@ struct JSONLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    func log(level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?, source: String,
-             file: String, function: String, line: UInt) {
+    func log(event: LogEvent) {
+        let (level, message, explicit) = (event.level, event.message, event.metadata)
         var fields: [String: String] = [
             "ts": Date.ISO8601FormatStyle(includingFractionalSeconds: true).format(Date()),
             "level": level.rawValue, "logger": label, "msg": message.description,

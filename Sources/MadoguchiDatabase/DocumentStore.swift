@@ -25,9 +25,10 @@ public struct DocumentStore: Sendable {
         public var uploadedAt: Date
         /// Stored with the configured regions masked (the upload itself was not kept).
         public var redacted: Bool
+        public var intakeID: Int64?
 
         public init(id: Int64, applicantID: Int64, applicationID: String?, kind: String, sha256: String, format: String,
-                    originalFilename: String, pageCount: Int, uploadedAt: Date, redacted: Bool = false) {
+                    originalFilename: String, pageCount: Int, uploadedAt: Date, redacted: Bool = false, intakeID: Int64? = nil) {
             self.id = id
             self.applicantID = applicantID
             self.applicationID = applicationID
@@ -38,6 +39,7 @@ public struct DocumentStore: Sendable {
             self.pageCount = pageCount
             self.uploadedAt = uploadedAt
             self.redacted = redacted
+            self.intakeID = intakeID
         }
     }
 
@@ -69,9 +71,9 @@ public struct DocumentStore: Sendable {
     public func insert(_ document: Document, pages: [Page], uploadedBy: Int64?, on connection: PostgresConnection) async throws -> Int64 {
         guard let id = try await connection.first("""
             INSERT INTO document (applicant_id, application_id, kind, blob_sha256, format, original_filename, page_count, uploaded_by,
-                                  uploaded_at, redacted)
+                                  uploaded_at, redacted, intake_id)
             VALUES (\(document.applicantID), \(document.applicationID), \(document.kind), \(document.sha256), \(document.format),
-                    \(document.originalFilename), \(document.pageCount), \(uploadedBy), \(document.uploadedAt), \(document.redacted))
+                    \(document.originalFilename), \(document.pageCount), \(uploadedBy), \(document.uploadedAt), \(document.redacted), \(document.intakeID))
             RETURNING id
             """, as: (Int64).self, logger: logger) else { throw ApplicantError.notFound }
         for page in pages {
@@ -84,14 +86,14 @@ public struct DocumentStore: Sendable {
     }
 
     static let columns = """
-        SELECT id, applicant_id, application_id, kind, blob_sha256, format, original_filename, page_count, uploaded_at, redacted FROM document
+        SELECT id, applicant_id, application_id, kind, blob_sha256, format, original_filename, page_count, uploaded_at, redacted, intake_id FROM document
         """
 
     static func document(_ row: PostgresRow) throws -> Document {
-        let (id, applicant, applicationID, kind, sha, format, filename, pages, uploaded, redacted) =
-            try row.decode((Int64, Int64, String?, String, String, String, String, Int, Date, Bool).self)
+        let (id, applicant, applicationID, kind, sha, format, filename, pages, uploaded, redacted, intake) =
+            try row.decode((Int64, Int64, String?, String, String, String, String, Int, Date, Bool, Int64?).self)
         return Document(id: id, applicantID: applicant, applicationID: applicationID, kind: kind, sha256: sha, format: format,
-                        originalFilename: filename, pageCount: pages, uploadedAt: uploaded, redacted: redacted)
+                        originalFilename: filename, pageCount: pages, uploadedAt: uploaded, redacted: redacted, intakeID: intake)
     }
 
     public func documents(applicantID: Int64) async throws -> [Document] {

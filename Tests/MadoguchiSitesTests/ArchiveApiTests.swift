@@ -5,6 +5,7 @@ import Hummingbird
 import HummingbirdTesting
 import MadoguchiArchive
 import MadoguchiDatabase
+import MadoguchiDomain
 import MadoguchiSites
 import PostgresNIO
 import Testing
@@ -225,6 +226,30 @@ struct ArchiveApiTests {
                                                 body: try Self.scan("form-3pages.tif"))
             #expect(status == .contentTooLarge)
             #expect(try await site.services.blobs.enumerate(after: nil, limit: 10).isEmpty)
+        }
+    }
+
+    @Test("a document can be filed under the applicant's own intake record, never someone else's")
+    func intakeLink() async throws {
+        try await SiteHarness.run { site, staff, _ in
+            let token = try await clerkToken(site)
+            let (_, _, first) = try await send(staff, .post, "/api/v1/applicants", token: token, json: Self.yamada)
+            let (_, _, second) = try await send(staff, .post, "/api/v1/applicants", token: token,
+                                                json: #"{"familyName":"佐藤","familyKana":"サトウ","birthDate":"1990-01-01"}"#)
+            let yamada = Int64(object(first)["id"] as? Int ?? 0), sato = Int64(object(second)["id"] as? Int ?? 0)
+            let intake = try await site.services.database.transaction { c in
+                try await site.services.intakes.create(applicantID: yamada, .init(
+                    applicationID: "12345678901234567890123", channel: .counter, receivedOn: CalendarDate("2026-11-01")!, locationID: nil,
+                    sessionID: nil, identityVerified: true, notes: ""), staffUserID: nil, on: c)
+            }
+            let file = try Self.scan("cmyk.jpg")
+            let (wrong, _, _) = try await send(staff, .post, "/api/v1/applicants/\(sato)/documents?intakeId=\(intake)", token: token, body: file)
+            let (right, _, body) = try await send(staff, .post, "/api/v1/applicants/\(yamada)/documents?intakeId=\(intake)", token: token, body: file)
+            #expect(wrong == .unprocessableContent)
+            #expect(right == .created)
+            let document = try await site.services.documents.find(id: Int64(object(body)["id"] as? Int ?? 0))
+            #expect(document?.intakeID == intake)
+            #expect(document?.applicationID == "12345678901234567890123")
         }
     }
 

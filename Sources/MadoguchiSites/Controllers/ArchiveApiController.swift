@@ -76,6 +76,15 @@ struct ArchiveApiController {
             guard let id = ApplicationID(raw) else { throw AppError.invalidInput([.init(field: "applicationId", message: ApplicationID.invalidMessage)]) }
             applicationID = id.digits
         }
+        var intakeID: Int64?
+        if let raw = query["intakeId"].map(String.init), !raw.isEmpty {
+            // The intake must be this applicant's: a document cannot be filed under someone else's application.
+            guard let id = Int64(raw), let intake = try await services.intakes.find(id: id), intake.applicantID == applicant.id else {
+                throw AppError.invalidInput([.init(field: "intakeId", message: "指定された申請受付はこの申請者のものではありません。")])
+            }
+            intakeID = id
+            applicationID = applicationID ?? intake.draft.applicationID
+        }
         let filename = query["filename"].map(String.init) ?? ""
         if IndividualNumber.appears(in: filename) {
             throw AppError.invalidInput([.init(field: "filename", message: IndividualNumber.refusalMessage)])
@@ -85,7 +94,7 @@ struct ArchiveApiController {
         }
         do {
             let outcome = try await services.ingest.ingest(
-                request.body.map { [UInt8](buffer: $0) }, applicantID: applicant.id, applicationID: applicationID, kind: kind,
+                request.body.map { [UInt8](buffer: $0) }, applicantID: applicant.id, applicationID: applicationID, intakeID: intakeID, kind: kind,
                 filename: filename, audit: services.event(context, action: "document.create", recordType: "document"))
             var response = try Responses.json(outcome, status: .created)
             response.headers[.location] = "/api/v1/documents/\(outcome.id)"

@@ -96,6 +96,11 @@ struct IntakeController {
             "feeItems": try await services.fees.items().map { ["code": $0.code, "label": $0.label, "amount": $0.amount] },
             "exemptions": exemptions.map { ["code": $0.code, "label": $0.label] },
             "errors": problems,
+            "canSeeDocuments": context.identity?.has(.documentsView) ?? false,
+            "documents": (context.identity?.has(.documentsView) ?? false)
+                ? try await services.documents.documents(applicantID: applicant.id).filter { $0.intakeID == id }.map { d -> [String: Any] in
+                    ["id": d.id, "kind": ApplicantsController.kindLabels[d.kind] ?? d.kind, "pageCount": d.pageCount]
+                } : [],
         ]
         if let done = request.uri.queryParameters["done"].flatMap({ flash[String($0)] }) { values["flash"] = done }
         return try services.renderer.response("intake", StaffPage.context(context, title: "申請受付 \(intake.draft.applicationID)",

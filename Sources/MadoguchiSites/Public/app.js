@@ -31,6 +31,8 @@ document.addEventListener("DOMContentLoaded", function () {
       for (var i = 0; i < files.length; i++) {
         status.textContent = (i + 1) + " / " + files.length + " 件目を送信中…";
         var url = form.dataset.upload + "?kind=" + encodeURIComponent(kind) + "&filename=" + encodeURIComponent(files[i].name);
+        var intake = form.querySelector("select[name=intake]");
+        if (intake && intake.value) { url += "&intakeId=" + encodeURIComponent(intake.value); }
         var response = await fetch(url, { method: "POST", body: files[i], credentials: "same-origin",
           headers: { "X-CSRF-Token": form.dataset.csrf, "Content-Type": "application/octet-stream" } });
         if (!response.ok) {

@@ -39,7 +39,8 @@ public struct DocumentIngest: Sendable {
     }
 
     public func ingest<Chunks: AsyncSequence & Sendable>(
-        _ chunks: Chunks, applicantID: Int64, applicationID: String?, kind: String, filename: String, audit: AuditEvent
+        _ chunks: Chunks, applicantID: Int64, applicationID: String?, intakeID: Int64? = nil, kind: String, filename: String,
+        audit: AuditEvent
     ) async throws -> Outcome where Chunks.Element == [UInt8] {
         // 1. receive: hashed while streaming, refused whole past the limit
         let info: BlobInfo
@@ -100,7 +101,7 @@ public struct DocumentIngest: Sendable {
         let document = DocumentStore.Document(
             id: 0, applicantID: applicantID, applicationID: applicationID, kind: kind, sha256: stored.ref.hex,
             format: image.format.rawValue, originalFilename: String(filename.prefix(255)), pageCount: image.pageCount,
-            uploadedAt: clock.now(), redacted: masked != nil)
+            uploadedAt: clock.now(), redacted: masked != nil, intakeID: intakeID)
         let id = try await database.transaction { connection in
             try await documents.recordBlob(sha256: stored.ref.hex, size: stored.size, mediaType: image.format.mediaType, on: connection)
             for blob in derived {
