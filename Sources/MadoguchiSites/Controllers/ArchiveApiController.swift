@@ -137,11 +137,13 @@ struct ArchiveApiController {
     func pageImage(_ request: Request, context: AppRequestContext, thumbnail: Bool) async throws -> Response {
         let id = try context.parameters.require("id", as: Int64.self)
         let number = try context.parameters.require("page", as: Int.self)
-        guard let page = try await services.documents.pages(documentID: id).first(where: { $0.number == number }),
+        guard let document = try await services.documents.find(id: id),
+              let page = try await services.documents.pages(documentID: id).first(where: { $0.number == number }),
               let ref = BlobRef(hex: thumbnail ? page.thumbnailSHA256 : page.previewSHA256)
         else { throw AppError.notFound }
+        // who viewed whose document: the applicant is named in the entry
         try await services.audit(context, action: thumbnail ? "document.thumbnail" : "document.view", recordType: "document",
-                                 recordID: String(id), detail: "page=\(number)")
+                                 recordID: String(id), detail: "applicant=\(document.applicantID) page=\(number)")
         var headers = HTTPFields()
         headers[.eTag] = "\"\(ref.hex)\""
         headers[.cacheControl] = "private, max-age=600"

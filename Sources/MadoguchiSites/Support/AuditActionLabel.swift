@@ -19,6 +19,23 @@ enum AuditActionLabel {
         "audit.export": "操作ログのCSV出力",
         "access.denied": "権限のない操作",
         "csrf.rejected": "不正なフォーム送信",
+        "applicant.create": "申請者の登録",
+        "applicant.view": "申請者の閲覧",
+        "applicant.search": "申請者の検索",
+        "document.create": "書類の登録",
+        "document.list": "書類一覧の閲覧",
+        "document.open": "書類ビューアを開く",
+        "document.view": "書類ページの閲覧",
+        "document.thumbnail": "書類サムネイルの閲覧",
+        "intake.create": "申請受付の登録",
+        "intake.update": "申請受付の修正",
+        "intake.view": "申請受付の閲覧",
+        "intake-session.create": "出張・勤務地等の登録",
+        "fee.create": "手数料の記録",
+        "fee.pay": "手数料の収納",
+        "fee.refund": "手数料の還付",
+        "redaction.create": "マスキング範囲の追加",
+        "redaction.delete": "マスキング範囲の削除",
     ]
 
     static func label(_ action: String) -> String {
