@@ -22,16 +22,16 @@ static void set_err(char *err, size_t errlen, const char *fmt, ...) {
 
 /* ---------------------------------------------------------------- TIFF from memory */
 
+// One in-memory file for libtiff: read from a caller's buffer, or written into a growing one.
 typedef struct {
-    const uint8_t *data;
-    size_t len;
-    size_t pos;
+    uint8_t *data;
+    size_t len, cap, pos;
     char message[256];
     int failed;
-} mem_tiff;
+} mem_file;
 
 static tmsize_t mt_read(thandle_t h, void *buf, tmsize_t size) {
-    mem_tiff *m = (mem_tiff *)h;
+    mem_file *m = (mem_file *)h;
     if (m->pos >= m->len) return 0;
     size_t n = (size_t)size;
     if (n > m->len - m->pos) n = m->len - m->pos;
@@ -39,15 +39,31 @@ static tmsize_t mt_read(thandle_t h, void *buf, tmsize_t size) {
     m->pos += n;
     return (tmsize_t)n;
 }
-static tmsize_t mt_write(thandle_t h, void *buf, tmsize_t size) { (void)h; (void)buf; (void)size; return -1; }
+static tmsize_t mt_no_write(thandle_t h, void *buf, tmsize_t size) { (void)h; (void)buf; (void)size; return -1; }
+static tmsize_t mt_write(thandle_t h, void *buf, tmsize_t size) {
+    mem_file *m = (mem_file *)h;
+    size_t end = m->pos + (size_t)size;
+    if (end > m->cap) {
+        size_t cap = m->cap ? m->cap : 65536;
+        while (cap < end) cap *= 2;
+        uint8_t *grown = (uint8_t *)realloc(m->data, cap);
+        if (!grown) return -1;
+        m->data = grown;
+        m->cap = cap;
+    }
+    memcpy(m->data + m->pos, buf, (size_t)size);
+    m->pos = end;
+    if (end > m->len) m->len = end;
+    return size;
+}
 static toff_t mt_seek(thandle_t h, toff_t off, int whence) {
-    mem_tiff *m = (mem_tiff *)h;
+    mem_file *m = (mem_file *)h;
     size_t base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? m->pos : m->len;
     m->pos = base + (size_t)off;
     return (toff_t)m->pos;
 }
 static int mt_close(thandle_t h) { (void)h; return 0; }
-static toff_t mt_size(thandle_t h) { return (toff_t)((mem_tiff *)h)->len; }
+static toff_t mt_size(thandle_t h) { return (toff_t)((mem_file *)h)->len; }
 static int mt_map(thandle_t h, void **base, toff_t *size) { (void)h; (void)base; (void)size; return 0; }
 static void mt_unmap(thandle_t h, void *base, toff_t size) { (void)h; (void)base; (void)size; }
 
@@ -55,7 +71,7 @@ static void mt_unmap(thandle_t h, void *base, toff_t size) { (void)h; (void)base
 // error, so every error (and nothing else) marks the file as failed.
 static int mt_error(TIFF *tif, void *user, const char *module, const char *fmt, va_list ap) {
     (void)tif; (void)module;
-    mem_tiff *m = (mem_tiff *)user;
+    mem_file *m = (mem_file *)user;
     if (!m->failed) vsnprintf(m->message, sizeof m->message, fmt, ap);
     m->failed = 1;
     return 1;
@@ -65,20 +81,20 @@ static int mt_warning(TIFF *tif, void *user, const char *module, const char *fmt
     return 1;  // unknown tags and the like: harmless, and not printed
 }
 
-static TIFF *open_mem_tiff(mem_tiff *m, const uint8_t *data, size_t len) {
+static TIFF *open_mem_tiff(mem_file *m, const uint8_t *data, size_t len) {
     memset(m, 0, sizeof *m);
-    m->data = data;
+    m->data = (uint8_t *)data;  // only read: the write procedure refuses
     m->len = len;
     TIFFOpenOptions *opts = TIFFOpenOptionsAlloc();
     TIFFOpenOptionsSetErrorHandlerExtR(opts, mt_error, m);
     TIFFOpenOptionsSetWarningHandlerExtR(opts, mt_warning, m);
-    TIFF *tif = TIFFClientOpenExt("memory", "rm", (thandle_t)m, mt_read, mt_write, mt_seek, mt_close, mt_size, mt_map, mt_unmap, opts);
+    TIFF *tif = TIFFClientOpenExt("memory", "rm", (thandle_t)m, mt_read, mt_no_write, mt_seek, mt_close, mt_size, mt_map, mt_unmap, opts);
     TIFFOpenOptionsFree(opts);
     return tif;
 }
 
 int mdg_tiff_page_count(const uint8_t *data, size_t len, char *err, size_t errlen) {
-    mem_tiff m;
+    mem_file m;
     TIFF *tif = open_mem_tiff(&m, data, len);
     if (!tif) { set_err(err, errlen, "%s", m.failed ? m.message : "not a readable TIFF"); return -1; }
     int count = 0;
@@ -89,7 +105,7 @@ int mdg_tiff_page_count(const uint8_t *data, size_t len, char *err, size_t errle
 }
 
 int mdg_tiff_page_size(const uint8_t *data, size_t len, int page, uint32_t *w, uint32_t *h, char *err, size_t errlen) {
-    mem_tiff m;
+    mem_file m;
     TIFF *tif = open_mem_tiff(&m, data, len);
     if (!tif) { set_err(err, errlen, "%s", m.failed ? m.message : "not a readable TIFF"); return -1; }
     int ok = TIFFSetDirectory(tif, (tdir_t)page) && TIFFGetField(tif, TIFFTAG_IMAGEWIDTH, w) && TIFFGetField(tif, TIFFTAG_IMAGELENGTH, h);
@@ -100,7 +116,7 @@ int mdg_tiff_page_size(const uint8_t *data, size_t len, int page, uint32_t *w, u
 
 int mdg_tiff_decode(const uint8_t *data, size_t len, int page, uint64_t max_pixels, mdg_image *out, char *err, size_t errlen) {
     memset(out, 0, sizeof *out);
-    mem_tiff m;
+    mem_file m;
     TIFF *tif = open_mem_tiff(&m, data, len);
     if (!tif) { set_err(err, errlen, "%s", m.failed ? m.message : "not a readable TIFF"); return -1; }
     uint32_t w = 0, h = 0;
@@ -406,60 +422,13 @@ void mdg_fill_rect(mdg_image *img, uint32_t x, uint32_t y, uint32_t w, uint32_t 
     }
 }
 
-typedef struct {
-    uint8_t *data;
-    size_t len, cap, pos;
-    char message[256];
-    int failed;
-} mem_out;
-
-static tmsize_t mo_write(thandle_t h, void *buf, tmsize_t size) {
-    mem_out *m = (mem_out *)h;
-    size_t end = m->pos + (size_t)size;
-    if (end > m->cap) {
-        size_t cap = m->cap ? m->cap : 65536;
-        while (cap < end) cap *= 2;
-        uint8_t *grown = (uint8_t *)realloc(m->data, cap);
-        if (!grown) return -1;
-        m->data = grown;
-        m->cap = cap;
-    }
-    memcpy(m->data + m->pos, buf, (size_t)size);
-    m->pos = end;
-    if (end > m->len) m->len = end;
-    return size;
-}
-static tmsize_t mo_read(thandle_t h, void *buf, tmsize_t size) {
-    mem_out *m = (mem_out *)h;
-    if (m->pos >= m->len) return 0;
-    size_t n = (size_t)size;
-    if (n > m->len - m->pos) n = m->len - m->pos;
-    memcpy(buf, m->data + m->pos, n);
-    m->pos += n;
-    return (tmsize_t)n;
-}
-static toff_t mo_seek(thandle_t h, toff_t off, int whence) {
-    mem_out *m = (mem_out *)h;
-    size_t base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? m->pos : m->len;
-    m->pos = base + (size_t)off;
-    return (toff_t)m->pos;
-}
-static toff_t mo_size(thandle_t h) { return (toff_t)((mem_out *)h)->len; }
-static int mo_error(TIFF *tif, void *user, const char *module, const char *fmt, va_list ap) {
-    (void)tif; (void)module;
-    mem_out *m = (mem_out *)user;
-    if (!m->failed) vsnprintf(m->message, sizeof m->message, fmt, ap);
-    m->failed = 1;
-    return 1;
-}
-
 int mdg_tiff_encode(const mdg_image *pages, int count, uint8_t **out, size_t *outlen, char *err, size_t errlen) {
-    mem_out m;
+    mem_file m;
     memset(&m, 0, sizeof m);
     TIFFOpenOptions *opts = TIFFOpenOptionsAlloc();
-    TIFFOpenOptionsSetErrorHandlerExtR(opts, mo_error, &m);
+    TIFFOpenOptionsSetErrorHandlerExtR(opts, mt_error, &m);
     TIFFOpenOptionsSetWarningHandlerExtR(opts, mt_warning, &m);
-    TIFF *tif = TIFFClientOpenExt("memory", "w", (thandle_t)&m, mo_read, mo_write, mo_seek, mt_close, mo_size, mt_map, mt_unmap, opts);
+    TIFF *tif = TIFFClientOpenExt("memory", "w", (thandle_t)&m, mt_read, mt_write, mt_seek, mt_close, mt_size, mt_map, mt_unmap, opts);
     TIFFOpenOptionsFree(opts);
     if (!tif) { free(m.data); set_err(err, errlen, "cannot create TIFF"); return -1; }
     for (int i = 0; i < count && !m.failed; i++) {
