@@ -64,4 +64,16 @@ struct JapaneseHolidaysTests {
         #expect(CalendarDate("2026-12-31")!.adding(days: 1) == CalendarDate("2027-01-01"))
         #expect(CalendarDate("2024-03-01")!.adding(days: -1) == CalendarDate("2024-02-29"))
     }
+
+    @Test("closed days add the year-end closure; a holiday in it keeps its name")
+    func closedDays() {
+        let days = OfficeCalendar.closedDays(in: 2026).map { "\($0.date) \($0.name)" }
+        #expect(days.prefix(3) == ["2026-01-01 元日", "2026-01-02 年末年始休業", "2026-01-03 年末年始休業"])
+        #expect(days.suffix(3) == ["2026-12-29 年末年始休業", "2026-12-30 年末年始休業", "2026-12-31 年末年始休業"])
+        #expect(days.count == 18 + 5)
+        #expect(OfficeCalendar.isClosed(CalendarDate("2026-09-22")!))
+        #expect(!OfficeCalendar.isClosed(CalendarDate("2026-09-24")!))
+        // 52 Saturdays and 52 Sundays; 2026-01-03 (Sat, closure) and 2026-05-03 (Sun, 憲法記念日) are counted once
+        #expect(OfficeCalendar.closedDays(in: 2026, weekends: true).count == 23 + 104 - 2)
+    }
 }
