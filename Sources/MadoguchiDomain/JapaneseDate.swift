@@ -5,7 +5,7 @@ import Foundation
 public enum JapaneseDate {
     public static let tokyo = TimeZone(identifier: "Asia/Tokyo")!
 
-    static var calendar: Calendar {
+    public static var calendar: Calendar {
         var c = Calendar(identifier: .gregorian)
         c.timeZone = tokyo
         return c

@@ -29,6 +29,7 @@ public enum Sites {
             ApplicantsController(services: services).routes,
             IntakeController(services: services).routes,
             RedactionController(services: services).routes,
+            NoticesController(services: services).routes,
         ] {
             guardian.register(routes, on: router, catalog: &catalog)
         }
@@ -47,7 +48,11 @@ public enum Sites {
         for routes in [
             HealthController(database: services.database, site: "resident").routes,
             AssetsController(assets: services.assets).routes,
-            GuardedRoutes().get("/", .anyone) { _, _ in try services.renderer.response("resident-home", [:]) },
+            GuardedRoutes().get("/", .anyone) { _, _ in
+                let notices = try await services.notices.current(audience: "resident", now: services.clock.now())
+                return try services.renderer.response("resident-home", ["notices": notices.map(NoticesController.view),
+                                                                        "hasNotices": !notices.isEmpty])
+            },
         ] {
             guardian.register(routes, on: router, catalog: &catalog)
         }

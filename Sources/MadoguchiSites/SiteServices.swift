@@ -24,6 +24,7 @@ public struct SiteServices: Sendable {
     public let documents: DocumentStore
     public let intakes: IntakeStore
     public let fees: FeeStore
+    public let notices: NoticeStore
     public let ingest: DocumentIngest
     public let logger: Logger
 
@@ -51,6 +52,7 @@ public struct SiteServices: Sendable {
         documents = DocumentStore(database: database)
         intakes = IntakeStore(database: database)
         fees = FeeStore(database: database)
+        notices = NoticeStore(database: database)
         ingest = DocumentIngest(blobs: blobs, documents: documents, database: database, auditLog: auditLog, clock: clock,
                                 limits: ImagingLimits(maxPixelsPerPage: configuration.maxPixelsPerPage),
                                 maxBytes: configuration.maxUploadBytes)

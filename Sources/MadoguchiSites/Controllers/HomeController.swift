@@ -26,6 +26,7 @@ struct HomeController {
             "todayWareki": JapaneseDate.wareki(services.clock.now()),
             "roles": roleLabels,
             "permissions": Permission.allCases.filter(identity.has).map(\.label),
+            "notices": try await services.notices.current(audience: "staff", now: services.clock.now()).map(NoticesController.view),
         ]) { $1 }))
     }
 }
