@@ -14,6 +14,7 @@ public enum Sites {
         router.add(middleware: SecurityHeadersMiddleware(tlsEnabled: services.configuration.tlsEnabled))
         router.add(middleware: ErrorMiddleware(renderer: services.renderer))
         router.add(middleware: AuthenticationMiddleware(services: services))
+        router.add(middleware: StaffHoursMiddleware(services: services))
         let guardian = RouteGuard(services: services)
         var catalog = RouteCatalog()
         for routes in [

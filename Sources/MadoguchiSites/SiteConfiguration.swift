@@ -1,4 +1,5 @@
 import Foundation
+import MadoguchiDomain
 
 /// Which listeners `serve` starts.
 public enum SiteSelection: String, Sendable, CaseIterable {
@@ -27,6 +28,10 @@ public struct SiteConfiguration: Sendable {
     public var sessionAbsoluteHours = 12
     public var bcryptCost: UInt8 = 12
     public var minimumPasswordLength = 12
+    /// When the staff site is open (F2); nil means always (tests, trial use).
+    public var staffHours: StaffHours? = StaffHours()
+    /// Staff with `system.manage` may work outside the hours (maintenance, emergencies).
+    public var staffHoursExemptAdministrators = true
     /// Largest form body the staff site reads (uploads have their own limit).
     public var maxFormBytes = 1 << 20
     /// Largest document upload (B4), checked while streaming.
@@ -52,6 +57,15 @@ public struct SiteConfiguration: Sendable {
         if let v = int("MADOGUCHI_MIN_PASSWORD_LENGTH"), v >= 8 { c.minimumPasswordLength = v }
         if let v = int("MADOGUCHI_MAX_UPLOAD_MB"), v > 0 { c.maxUploadBytes = Int64(v) << 20 }
         if let v = int("MADOGUCHI_MAX_MEGAPIXELS"), v > 0 { c.maxPixelsPerPage = UInt64(v) * 1_000_000 }
+        if let v = environment["MADOGUCHI_STAFF_HOURS"] {
+            if v == "always" { c.staffHours = nil } else if let (open, close) = StaffHours.window(v) {
+                c.staffHours?.opensAt = open
+                c.staffHours?.closesAt = close
+            }
+        }
+        if environment["MADOGUCHI_STAFF_CLOSED_AFTER_THIRD_SATURDAY"] == "0" { c.staffHours?.closedAfterThirdSaturday = false }
+        if environment["MADOGUCHI_STAFF_YEAR_END_CLOSURE"] == "0" { c.staffHours?.yearEndClosure = false }
+        if environment["MADOGUCHI_STAFF_HOURS_EXEMPT_ADMINS"] == "0" { c.staffHoursExemptAdministrators = false }
         if let v = environment["MADOGUCHI_TRUSTED_PROXIES"] {
             c.trustedProxies = Set(v.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
         }
