@@ -41,6 +41,16 @@ public struct LoginService: Sendable {
         case locked
         /// Too many failures from this address recently; nothing was checked.
         case throttled
+
+        /// The outcome's name for metrics.
+        public var label: String {
+            switch self {
+            case .success: "success"
+            case .invalidCredentials: "invalid-credentials"
+            case .locked: "locked"
+            case .throttled: "throttled"
+            }
+        }
     }
 
     public static let invalidCredentialsMessage = "ログインIDまたはパスワードが正しくありません。"

@@ -10,7 +10,7 @@ public enum Sites {
     public static func staffRouter(_ services: SiteServices) throws -> (Router<AppRequestContext>, RouteCatalog) {
         let router = Router(context: AppRequestContext.self)
         router.add(middleware: ClientAddressMiddleware(trustedProxies: services.configuration.trustedProxies))
-        router.add(middleware: AccessLogMiddleware(site: "staff"))
+        router.add(middleware: AccessLogMiddleware(site: "staff", metrics: services.metrics))
         router.add(middleware: SecurityHeadersMiddleware(tlsEnabled: services.configuration.tlsEnabled))
         router.add(middleware: ErrorMiddleware(renderer: services.renderer))
         router.add(middleware: AuthenticationMiddleware(services: services))
@@ -19,6 +19,7 @@ public enum Sites {
         var catalog = RouteCatalog()
         for routes in [
             HealthController(database: services.database, site: "staff").routes,
+            MetricsController(services: services).routes,
             AssetsController(assets: services.assets).routes,
             LoginController(services: services).routes,
             HomeController(services: services).routes,
@@ -41,7 +42,7 @@ public enum Sites {
     public static func residentRouter(_ services: SiteServices) -> (Router<AppRequestContext>, RouteCatalog) {
         let router = Router(context: AppRequestContext.self)
         router.add(middleware: ClientAddressMiddleware(trustedProxies: services.configuration.trustedProxies))
-        router.add(middleware: AccessLogMiddleware(site: "resident"))
+        router.add(middleware: AccessLogMiddleware(site: "resident", metrics: services.metrics))
         router.add(middleware: SecurityHeadersMiddleware(tlsEnabled: services.configuration.tlsEnabled))
         router.add(middleware: ErrorMiddleware(renderer: services.renderer))
         let guardian = RouteGuard(services: services)

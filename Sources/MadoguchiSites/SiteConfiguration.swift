@@ -32,6 +32,8 @@ public struct SiteConfiguration: Sendable {
     public var staffHours: StaffHours? = StaffHours()
     /// Staff with `system.manage` may work outside the hours (maintenance, emergencies).
     public var staffHoursExemptAdministrators = true
+    /// When set, `/metrics` requires `Authorization: Bearer <token>`.
+    public var metricsToken: String?
     /// Largest form body the staff site reads (uploads have their own limit).
     public var maxFormBytes = 1 << 20
     /// Largest document upload (B4), checked while streaming.
@@ -66,6 +68,7 @@ public struct SiteConfiguration: Sendable {
         if environment["MADOGUCHI_STAFF_CLOSED_AFTER_THIRD_SATURDAY"] == "0" { c.staffHours?.closedAfterThirdSaturday = false }
         if environment["MADOGUCHI_STAFF_YEAR_END_CLOSURE"] == "0" { c.staffHours?.yearEndClosure = false }
         if environment["MADOGUCHI_STAFF_HOURS_EXEMPT_ADMINS"] == "0" { c.staffHoursExemptAdministrators = false }
+        if let v = environment["MADOGUCHI_METRICS_TOKEN"], !v.isEmpty { c.metricsToken = v }
         if let v = environment["MADOGUCHI_TRUSTED_PROXIES"] {
             c.trustedProxies = Set(v.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
         }

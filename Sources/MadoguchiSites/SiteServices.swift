@@ -25,6 +25,7 @@ public struct SiteServices: Sendable {
     public let intakes: IntakeStore
     public let fees: FeeStore
     public let notices: NoticeStore
+    public let metrics = AppMetrics()
     public let ingest: DocumentIngest
     public let logger: Logger
 
@@ -61,9 +62,13 @@ public struct SiteServices: Sendable {
     /// Writes an audit entry for `context`'s actor in its own transaction.
     func audit(_ context: AppRequestContext, action: String, recordType: String = "", recordID: String = "",
                result: AuditResult = .success, detail: String = "") async throws {
+        if Self.personalDataReads.contains(where: action.hasSuffix) { metrics.recordPersonalDataView(action: action) }
         try await auditLog.record(event(context, action: action, recordType: recordType, recordID: recordID,
                                         result: result, detail: detail))
     }
+
+    /// Audited actions that read personal data, counted for monitoring (F5).
+    static let personalDataReads = [".view", ".search", ".list", ".open", ".thumbnail", ".export"]
 
     /// The audit event for an action taken by `context`'s actor.
     func event(_ context: AppRequestContext, action: String, recordType: String = "", recordID: String = "",

@@ -39,8 +39,10 @@ struct LoginController {
         guard !login.isEmpty, let password = form["password"], !password.isEmpty else {
             return try page(next: next, login: login, info: nil, error: "ログインIDとパスワードを入力してください。", status: .unprocessableContent)
         }
-        switch try await services.login.authenticate(login: login, password: password, sourceAddress: context.sourceAddress,
-                                                     requestID: context.requestID) {
+        let outcome = try await services.login.authenticate(login: login, password: password, sourceAddress: context.sourceAddress,
+                                                            requestID: context.requestID)
+        services.metrics.recordLogin(outcome: outcome.label)
+        switch outcome {
         case .success(let userID):
             let token = try await services.sessions.create(
                 userID: userID, sourceAddress: context.sourceAddress,

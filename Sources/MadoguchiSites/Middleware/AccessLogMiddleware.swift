@@ -7,6 +7,7 @@ import Logging
 /// with personal data.
 struct AccessLogMiddleware<Context: RequestContext>: RouterMiddleware {
     let site: String
+    let metrics: AppMetrics
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let start = ContinuousClock.now
@@ -22,6 +23,10 @@ struct AccessLogMiddleware<Context: RequestContext>: RouterMiddleware {
             if let login = app.identity?.login { metadata["user"] = "\(login)" }
         }
         context.logger.info("request", metadata: metadata)
+        // The route pattern, not the path, keeps the label set small (no ids in labels).
+        metrics.recordRequest(site: site, method: request.method.rawValue, route: context.endpointPath ?? "unmatched",
+                              status: Int(response.status.code),
+                              seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
         return response
     }
 }

@@ -7,7 +7,7 @@ struct StaffHoursMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let services: SiteServices
 
-    static let alwaysOpen = ["/healthz", "/login", "/logout"]
+    static let alwaysOpen = ["/healthz", "/metrics", "/login", "/logout"]
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let hours = services.configuration.staffHours, !hours.isOpen(at: services.clock.now()),

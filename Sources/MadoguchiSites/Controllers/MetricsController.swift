@@ -1,0 +1,41 @@
+import Foundation
+import Hummingbird
+import MadoguchiDomain
+
+/// `GET /metrics` on the staff listener (F5), Prometheus text format. With
+/// `MADOGUCHI_METRICS_TOKEN` set, the scraper must send it as a bearer token.
+struct MetricsController {
+    let services: SiteServices
+
+    var routes: GuardedRoutes {
+        GuardedRoutes().get("/metrics", .anyone) { request, _ in
+            if let token = services.configuration.metricsToken,
+               !SecureToken.constantTimeEquals(request.headers[.authorization] ?? "", "Bearer \(token)") {
+                throw AppError.unauthorized
+            }
+            let db = services.database
+            let up = await db.ping()
+            var gauges: [(String, String, Double)] = [("madoguchi_database_up", "1 when PostgreSQL answers.", up ? 1 : 0)]
+            if up {
+                let figures = try await db.client.first("""
+                    SELECT (SELECT count(*) FROM staff_user WHERE locked_at IS NOT NULL),
+                           (SELECT coalesce(sum(size), 0)::bigint FROM blob),
+                           (SELECT count(*) FROM blob),
+                           pg_database_size(current_database()),
+                           (SELECT count(*) FROM staff_session WHERE expires_at > now())
+                    """, as: (Int, Int64, Int, Int64, Int).self, logger: db.logger)
+                if let (locked, blobBytes, blobs, size, sessions) = figures {
+                    gauges += [("madoguchi_accounts_locked", "Staff accounts locked by wrong passwords.", Double(locked)),
+                               ("madoguchi_blob_bytes", "Bytes of stored blobs (documents, previews, thumbnails).", Double(blobBytes)),
+                               ("madoguchi_blobs", "Number of stored blobs.", Double(blobs)),
+                               ("madoguchi_database_size_bytes", "Size of the PostgreSQL database.", Double(size)),
+                               ("madoguchi_staff_sessions", "Staff sessions not yet expired.", Double(sessions))]
+                }
+            }
+            var headers = HTTPFields()
+            headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
+            let text = services.metrics.render(gauges: gauges.map { (name: $0.0, help: $0.1, value: $0.2) })
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
+        }
+    }
+}
