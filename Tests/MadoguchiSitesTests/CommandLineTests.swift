@@ -57,9 +57,12 @@ struct CommandLineTests {
         #expect(gc.status == 0)
         #expect(gc.output.contains("0 orphan blob(s)"))
 
+        #expect(try madoguchi("location add --name 田無庁舎 --address 西東京市南町5-6-13", storage: storage).status == 0)
+        #expect(try madoguchi("location list", storage: storage).output.contains("田無庁舎"))
+
         let intact = try madoguchi("audit verify", storage: storage)
         #expect(intact.status == 0)
-        #expect(intact.output.contains("intact: 2 entries"))
+        #expect(intact.output.contains("intact: 3 entries"))
 
         // act: edit one audit row by hand, as the acceptance check does
         let psql = try ProcessRunner.run([cluster.tool("psql"), "-h", cluster.socketDirectory.path, "-U", PrivateCluster.superuser,
