@@ -39,6 +39,13 @@ struct ArchiveApiTests {
         (try? JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:]
     }
 
+    /// A clerk's token and a registered applicant (山田太郎), as most tests start.
+    func registeredApplicant(_ site: SiteHarness, _ staff: any TestClientProtocol) async throws -> (String, Int) {
+        let token = try await clerkToken(site)
+        let (_, _, created) = try await send(staff, .post, "/api/v1/applicants", token: token, json: Self.yamada)
+        return (token, object(created)["id"] as? Int ?? 0)
+    }
+
     static let yamada = #"{"familyName":"山田","givenName":"太郎","familyKana":"やまだ","givenKana":"タロウ","birthDate":"1980-04-01","sex":"male","applicationIDs":["1234 5678 9012 3456 7890 123"]}"#
 
     func countRows(_ site: SiteHarness, _ table: String) async throws -> Int {
@@ -85,9 +92,7 @@ struct ArchiveApiTests {
     func uploadAndView() async throws {
         try await SiteHarness.run { site, staff, _ in
             // setup
-            let token = try await clerkToken(site)
-            let (_, _, created) = try await send(staff, .post, "/api/v1/applicants", token: token, json: Self.yamada)
-            let applicant = object(created)["id"] as? Int ?? 0
+            let (token, applicant) = try await registeredApplicant(site, staff)
             let file = try Self.scan("form-3pages.tif")
             // act
             let (status, _, body) = try await send(staff, .post, "/api/v1/applicants/\(applicant)/documents?kind=application-form&filename=scan001.tif",
@@ -130,9 +135,7 @@ struct ArchiveApiTests {
     @Test("the same file uploaded twice is stored once and linked twice")
     func duplicate() async throws {
         try await SiteHarness.run { site, staff, _ in
-            let token = try await clerkToken(site)
-            let (_, _, created) = try await send(staff, .post, "/api/v1/applicants", token: token, json: Self.yamada)
-            let applicant = object(created)["id"] as? Int ?? 0
+            let (token, applicant) = try await registeredApplicant(site, staff)
             let file = try Self.scan("photo-orientation6.jpg")
             let (first, _, _) = try await send(staff, .post, "/api/v1/applicants/\(applicant)/documents?kind=identity-document", token: token, body: file)
             let (second, _, body) = try await send(staff, .post, "/api/v1/applicants/\(applicant)/documents?kind=other", token: token, body: file)
@@ -148,9 +151,7 @@ struct ArchiveApiTests {
                       "scan.pdf", "huge-dimensions.tif", "broken-crc.png", "archive-named.tif"])
     func refused(name: String) async throws {
         try await SiteHarness.run { site, staff, _ in
-            let token = try await clerkToken(site)
-            let (_, _, created) = try await send(staff, .post, "/api/v1/applicants", token: token, json: Self.yamada)
-            let applicant = object(created)["id"] as? Int ?? 0
+            let (token, applicant) = try await registeredApplicant(site, staff)
             let (status, headers, body) = try await send(staff, .post, "/api/v1/applicants/\(applicant)/documents", token: token,
                                                          body: try Self.scan(name))
             #expect(status == .unprocessableContent)
@@ -165,9 +166,7 @@ struct ArchiveApiTests {
     @Test("two concurrent uploads of the same file both succeed and share one blob")
     func concurrentSameFile() async throws {
         try await SiteHarness.run { site, staff, _ in
-            let token = try await clerkToken(site)
-            let (_, _, created) = try await send(staff, .post, "/api/v1/applicants", token: token, json: Self.yamada)
-            let applicant = object(created)["id"] as? Int ?? 0
+            let (token, applicant) = try await registeredApplicant(site, staff)
             let file = try Self.scan("two-pages-g4.tif")
             let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
                 for _ in 0..<2 {
@@ -188,9 +187,7 @@ struct ArchiveApiTests {
     func verify() async throws {
         try await SiteHarness.run { site, staff, _ in
             // setup
-            let token = try await clerkToken(site)
-            let (_, _, created) = try await send(staff, .post, "/api/v1/applicants", token: token, json: Self.yamada)
-            let applicant = object(created)["id"] as? Int ?? 0
+            let (token, applicant) = try await registeredApplicant(site, staff)
             let (_, _, body) = try await send(staff, .post, "/api/v1/applicants/\(applicant)/documents", token: token,
                                               body: try Self.scan("form-3pages.tif"))
             let original = object(body)["sha256"] as? String ?? ""
@@ -219,9 +216,7 @@ struct ArchiveApiTests {
     @Test("an upload over the size limit is refused with 413 and nothing is stored")
     func tooLarge() async throws {
         try await SiteHarness.run(configure: { $0.maxUploadBytes = 10_000 }) { site, staff, _ in
-            let token = try await clerkToken(site)
-            let (_, _, created) = try await send(staff, .post, "/api/v1/applicants", token: token, json: Self.yamada)
-            let applicant = object(created)["id"] as? Int ?? 0
+            let (token, applicant) = try await registeredApplicant(site, staff)
             let (status, _, _) = try await send(staff, .post, "/api/v1/applicants/\(applicant)/documents", token: token,
                                                 body: try Self.scan("form-3pages.tif"))
             #expect(status == .contentTooLarge)
