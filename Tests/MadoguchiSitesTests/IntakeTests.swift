@@ -63,6 +63,7 @@ struct IntakeTests {
                                                 intakeFields(location, channel: channel, applicationID: applicationID, day: day, notes: notes),
                                                 csrf: csrf)
             #expect(response.status == .unprocessableContent)
+            #expect(response.body.contains("申請受付を登録できませんでした"), "the applicant page comes back with the reasons")
             #expect(try await site.services.intakes.forApplicant(applicant).isEmpty)
         }
     }

@@ -120,9 +120,14 @@ struct ApplicantsController {
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
-        guard let id = Int64(context.parameters.get("id") ?? ""), let applicant = try await services.applicants.find(id: id) else {
-            throw AppError.notFound
-        }
+        guard let id = Int64(context.parameters.get("id") ?? "") else { throw AppError.notFound }
+        return try await page(request, context: context, applicantID: id, intakeErrors: [], status: .ok)
+    }
+
+    /// The applicant's page; `intakeErrors` re-opens the intake form with what was wrong in it.
+    func page(_ request: Request, context: AppRequestContext, applicantID id: Int64, intakeErrors: [String],
+              status: HTTPResponse.Status) async throws -> Response {
+        guard let applicant = try await services.applicants.find(id: id) else { throw AppError.notFound }
         let canSeeDocuments = context.identity?.has(.documentsView) ?? false
         let documents = canSeeDocuments ? try await services.documents.documents(applicantID: id) : []
         try await services.audit(context, action: "applicant.view", recordType: "applicant", recordID: String(id),
@@ -144,9 +149,10 @@ struct ApplicantsController {
         }
         values["canIntake"] = context.identity?.has(.intakeWrite) ?? false
         values["intakeForm"] = try await IntakeController(services: services).formOptions(applicant: applicant, draft: nil)
+        values["intakeErrors"] = intakeErrors
         if request.uri.queryParameters["done"] == "created" { values["flash"] = "申請者を登録しました。" }
         return try services.renderer.response("applicant", StaffPage.context(
-            context, title: "申請者: \(applicant.fullName)", current: "/applicants", values))
+            context, title: "申請者: \(applicant.fullName)", current: "/applicants", values), status: status)
     }
 
     /// The page viewer: one page at a time, zoom, rotate, previous/next, keyboard (app.js).

@@ -46,7 +46,10 @@ struct IntakeController {
         guard let applicantID = Int64(context.parameters.get("id") ?? ""), let applicant = try await services.applicants.find(id: applicantID)
         else { throw AppError.notFound }
         let (draft, problems) = draft(context.form, applicant: applicant)
-        guard let draft else { throw AppError.invalidInput(problems.map { .init(field: "intake", message: $0) }) }
+        guard let draft else {
+            return try await ApplicantsController(services: services).page(request, context: context, applicantID: applicantID,
+                                                                           intakeErrors: problems, status: .unprocessableContent)
+        }
         let id = try await services.database.transaction { connection in
             // Receiving a form for an ID not yet on file links it to this person.
             do { try await services.applicants.link(applicationID: draft.applicationID, to: applicantID, on: connection) } catch let error as ApplicantError {
