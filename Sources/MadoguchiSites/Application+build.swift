@@ -15,6 +15,7 @@ public enum Sites {
         router.add(middleware: ErrorMiddleware(renderer: services.renderer))
         router.add(middleware: AuthenticationMiddleware(services: services))
         router.add(middleware: StaffHoursMiddleware(services: services))
+        router.add(middleware: MaintenanceMiddleware(services: services, site: "staff"))
         let guardian = RouteGuard(services: services)
         var catalog = RouteCatalog()
         for routes in [
@@ -32,6 +33,7 @@ public enum Sites {
             IntakeController(services: services).routes,
             RedactionController(services: services).routes,
             NoticesController(services: services).routes,
+            MaintenanceController(services: services).routes,
         ] {
             guardian.register(routes, on: router, catalog: &catalog)
         }
@@ -45,15 +47,20 @@ public enum Sites {
         router.add(middleware: AccessLogMiddleware(site: "resident", metrics: services.metrics))
         router.add(middleware: SecurityHeadersMiddleware(tlsEnabled: services.configuration.tlsEnabled))
         router.add(middleware: ErrorMiddleware(renderer: services.renderer))
+        router.add(middleware: MaintenanceMiddleware(services: services, site: "resident"))
         let guardian = RouteGuard(services: services)
         var catalog = RouteCatalog()
         for routes in [
             HealthController(database: services.database, site: "resident").routes,
             AssetsController(assets: services.assets).routes,
             GuardedRoutes().get("/", .anyone) { _, _ in
-                let notices = try await services.notices.current(audience: "resident", now: services.clock.now())
-                return try services.renderer.response("resident-home", ["notices": notices.map(NoticesController.view),
-                                                                        "hasNotices": !notices.isEmpty])
+                let now = services.clock.now()
+                let notices = try await services.notices.current(audience: "resident", now: now)
+                var values: [String: Any] = ["notices": notices.map(NoticesController.view), "hasNotices": !notices.isEmpty]
+                if let planned = try await services.maintenanceSchedule.windows(now: now).first(where: { $0.isAnnounced(at: now) }) {
+                    values["maintenance"] = MaintenanceController.view(planned)
+                }
+                return try services.renderer.response("resident-home", values)
             },
         ] {
             guardian.register(routes, on: router, catalog: &catalog)

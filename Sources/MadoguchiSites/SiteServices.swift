@@ -25,6 +25,8 @@ public struct SiteServices: Sendable {
     public let intakes: IntakeStore
     public let fees: FeeStore
     public let notices: NoticeStore
+    public let maintenance: MaintenanceStore
+    let maintenanceSchedule: MaintenanceSchedule
     public let metrics = AppMetrics()
     public let ingest: DocumentIngest
     public let logger: Logger
@@ -54,6 +56,8 @@ public struct SiteServices: Sendable {
         intakes = IntakeStore(database: database)
         fees = FeeStore(database: database)
         notices = NoticeStore(database: database)
+        maintenance = MaintenanceStore(database: database)
+        maintenanceSchedule = MaintenanceSchedule(store: maintenance)
         ingest = DocumentIngest(blobs: blobs, documents: documents, database: database, auditLog: auditLog, clock: clock,
                                 limits: ImagingLimits(maxPixelsPerPage: configuration.maxPixelsPerPage),
                                 maxBytes: configuration.maxUploadBytes)

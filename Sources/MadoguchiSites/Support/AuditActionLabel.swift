@@ -34,6 +34,8 @@ enum AuditActionLabel {
         "fee.create": "手数料の記録",
         "fee.pay": "手数料の収納",
         "fee.refund": "手数料の還付",
+        "maintenance.create": "計画停止の登録",
+        "maintenance.cancel": "計画停止の取消",
         "notice.create": "お知らせの登録",
         "notice.expire": "お知らせの掲載終了",
         "redaction.create": "マスキング範囲の追加",

@@ -1,0 +1,29 @@
+import Foundation
+import MadoguchiDatabase
+import Synchronization
+
+/// The upcoming maintenance windows, re-read at most every 15 seconds: the check runs on every
+/// request of both sites, and a window changes a few times a year. Changes made through this
+/// instance take effect at once; other instances follow within the 15 seconds.
+final class MaintenanceSchedule: Sendable {
+    private let store: MaintenanceStore
+    private let cached = Mutex<(loadedAt: ContinuousClock.Instant, windows: [MaintenanceStore.Window])?>(nil)
+    static let lifetime: Duration = .seconds(15)
+
+    init(store: MaintenanceStore) {
+        self.store = store
+    }
+
+    func windows(now: Date) async throws -> [MaintenanceStore.Window] {
+        if let entry = cached.withLock({ $0 }), ContinuousClock.now - entry.loadedAt < Self.lifetime {
+            return entry.windows.filter { $0.endsAt > now }
+        }
+        let windows = try await store.upcoming(now: .distantPast)
+        cached.withLock { $0 = (ContinuousClock.now, windows) }
+        return windows.filter { $0.endsAt > now }
+    }
+
+    func invalidate() {
+        cached.withLock { $0 = nil }
+    }
+}
