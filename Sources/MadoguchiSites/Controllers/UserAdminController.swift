@@ -25,6 +25,7 @@ struct UserAdminController {
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
         let users = try await services.users.all()
+        try await services.audit(context, action: "user.list", recordType: "staff_user", detail: "\(users.count)件")
         let flash: [String: String] = ["created": "利用者を追加しました。"]
         var values: [String: Any] = ["users": users.map { user -> [String: Any] in
             ["id": user.id, "login": user.login, "displayName": user.displayName, "roles": user.roles, "active": user.active,
