@@ -50,7 +50,7 @@ public struct PreviewRenderer: Sendable {
     }
 
     /// The size that fits `longSide`, keeping the aspect ratio; never enlarges a small page.
-    static func fit(width: Int, height: Int, longSide: Int) -> (Int, Int) {
+    public static func fit(width: Int, height: Int, longSide: Int) -> (Int, Int) {
         let long = max(width, height)
         guard long > longSide else { return (width, height) }
         let scale = Double(longSide) / Double(long)
@@ -58,9 +58,3 @@ public struct PreviewRenderer: Sendable {
     }
 }
 
-/// The fitting rule, exposed for tests and for the viewer's layout.
-public enum PreviewRendererFit {
-    public static func fit(_ width: Int, _ height: Int, _ longSide: Int) -> (Int, Int) {
-        PreviewRenderer.fit(width: width, height: height, longSide: longSide)
-    }
-}

@@ -130,8 +130,8 @@ struct ScannedImageTests {
 
     @Test("large scans are reduced to 1600 px previews and 240 px thumbnails, keeping the aspect ratio")
     func fit() {
-        #expect(PreviewRendererFit.fit(2480, 3508, 1600) == (1131, 1600))
-        #expect(PreviewRendererFit.fit(3508, 2480, 240) == (240, 170))
-        #expect(PreviewRendererFit.fit(100, 50, 240) == (100, 50))
+        #expect(PreviewRenderer.fit(width: 2480, height: 3508, longSide: 1600) == (1131, 1600))
+        #expect(PreviewRenderer.fit(width: 3508, height: 2480, longSide: 240) == (240, 170))
+        #expect(PreviewRenderer.fit(width: 100, height: 50, longSide: 240) == (100, 50))
     }
 }

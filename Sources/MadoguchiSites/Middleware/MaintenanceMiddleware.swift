@@ -11,7 +11,7 @@ struct MaintenanceMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let path = request.uri.path
-        if ["/healthz", "/metrics", "/login", "/logout"].contains(path) || path.hasPrefix("/assets/") {
+        if AlwaysAvailable.contains(path) {
             return try await next(request, context)
         }
         let now = services.clock.now()

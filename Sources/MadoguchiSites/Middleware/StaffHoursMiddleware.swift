@@ -7,11 +7,9 @@ struct StaffHoursMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let services: SiteServices
 
-    static let alwaysOpen = ["/healthz", "/metrics", "/login", "/logout"]
-
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let hours = services.configuration.staffHours, !hours.isOpen(at: services.clock.now()),
-              !Self.alwaysOpen.contains(request.uri.path), !request.uri.path.hasPrefix("/assets/")
+              !AlwaysAvailable.contains(request.uri.path)
         else { return try await next(request, context) }
         if services.configuration.staffHoursExemptAdministrators, context.identity?.has(.systemManage) ?? false {
             return try await next(request, context)

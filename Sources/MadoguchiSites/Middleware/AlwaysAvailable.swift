@@ -1,0 +1,10 @@
+/// Paths that answer even when the site is closed (staff hours) or stopped (maintenance):
+/// load balancers and monitoring must see the instance, and exempt administrators must be able
+/// to sign in.
+enum AlwaysAvailable {
+    static let paths: Set<String> = ["/healthz", "/metrics", "/login", "/logout"]
+
+    static func contains(_ path: String) -> Bool {
+        paths.contains(path) || path.hasPrefix("/assets/")
+    }
+}
