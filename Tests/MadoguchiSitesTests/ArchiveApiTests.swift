@@ -248,6 +248,19 @@ struct ArchiveApiTests {
         }
     }
 
+    @Test("an upload labelled as a form (curl --data-binary's default) is still streamed as the file, past the form size limit")
+    func uploadWithFormContentType() async throws {
+        try await SiteHarness.run(configure: { $0.maxFormBytes = 10_000 }) { site, staff, _ in
+            let (token, applicant) = try await registeredApplicant(site, staff)
+            var headers = HTTPFields()
+            headers[.contentType] = "application/x-www-form-urlencoded"
+            let (status, _, body) = try await send(staff, .post, "/api/v1/applicants/\(applicant)/documents", token: token,
+                                                   body: try Self.scan("form-3pages.tif"), headers: headers)
+            #expect(status == .created)
+            #expect(object(body)["pageCount"] as? Int == 3)
+        }
+    }
+
     @Test("uploading to an unknown applicant is 404")
     func unknownApplicant() async throws {
         try await SiteHarness.run { site, staff, _ in

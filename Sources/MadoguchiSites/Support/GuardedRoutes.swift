@@ -99,7 +99,9 @@ struct RouteGuard: Sendable {
         }
         if route.method != .get, route.method != .head {
             var request = request
-            if request.headers[.contentType]?.hasPrefix("application/x-www-form-urlencoded") ?? false {
+            // Only pages take forms. API bodies are JSON or a raw file, whatever Content-Type the
+            // client sends (curl --data-binary says x-www-form-urlencoded), and are streamed.
+            if !isAPI, request.headers[.contentType]?.hasPrefix("application/x-www-form-urlencoded") ?? false {
                 let body = try await request.collectBody(upTo: services.configuration.maxFormBytes)
                 context.form = FormData(urlEncoded: String(buffer: body))
             }
