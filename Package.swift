@@ -48,6 +48,8 @@ let package = Package(
         .systemLibrary(name: "CLibTIFF", pkgConfig: "libtiff-4", providers: [.apt(["libtiff-dev"])]),
         .systemLibrary(name: "CLibPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CLibJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg62-turbo-dev"])]),
+        // QR codes on booking confirmations (the code staff scan at check-in).
+        .systemLibrary(name: "CLibQREncode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
         .target(
             name: "CImaging",
             dependencies: ["CLibTIFF", "CLibPNG", "CLibJPEG"]
@@ -55,7 +57,7 @@ let package = Package(
         // Scanned-form decoding, limits and PNG previews/thumbnails.
         .target(
             name: "MadoguchiImaging",
-            dependencies: ["CImaging"],
+            dependencies: ["CImaging", "CLibQREncode"],
             swiftSettings: swiftSettings
         ),
         // PostgreSQL: the private cluster, migrations and the stores.

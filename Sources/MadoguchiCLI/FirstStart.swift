@@ -67,10 +67,36 @@ struct FirstStart {
         }
         // Two offices, as in the city's specification (庁舎・窓口), so intake and fees have places.
         let intakes = IntakeStore(database: database)
-        _ = try await intakes.ensureLocation(name: "田無庁舎 市民課", address: "西東京市南町5-6-13", on: database.client)
-        _ = try await intakes.ensureLocation(name: "保谷庁舎 市民課", address: "西東京市中町1-5-1", on: database.client)
+        let tanashi = try await intakes.ensureLocation(name: "田無庁舎 市民課", address: "西東京市南町5-6-13", on: database.client)
+        let hoya = try await intakes.ensureLocation(name: "保谷庁舎 市民課", address: "西東京市中町1-5-1", on: database.client)
+        try await seedDemoSlotRules(locations: [tanashi, hoya])
         print("demo staff: supervisor1 / clerk1 / viewer1, password \(password)")
         fflush(nil)
+    }
+
+    /// Weekday slot rules for the demo offices, so that a first visitor can book at once:
+    /// 30-minute slots 9:00-12:00 and 13:00-17:00 for applications, 13:00-17:00 for pickups.
+    func seedDemoSlotRules(locations: [Int64]) async throws {
+        let slots = SlotStore(database: database)
+        let today = CalendarDate(Date())
+        for location in locations where try await slots.rules(locationID: location).isEmpty {
+            let rules = [
+                SlotRule(locationID: location, purpose: .application, weekdays: [1, 2, 3, 4, 5], startMinute: 9 * 60, endMinute: 12 * 60,
+                         slotMinutes: 30, webCapacity: 3, staffCapacity: 1, validFrom: today, note: "午前"),
+                SlotRule(locationID: location, purpose: .application, weekdays: [1, 2, 3, 4, 5], startMinute: 13 * 60, endMinute: 17 * 60,
+                         slotMinutes: 30, webCapacity: 3, staffCapacity: 1, validFrom: today, note: "午後"),
+                SlotRule(locationID: location, purpose: .pickup, weekdays: [1, 2, 3, 4, 5], startMinute: 13 * 60, endMinute: 17 * 60,
+                         slotMinutes: 30, webCapacity: 2, staffCapacity: 1, validFrom: today, note: "交付"),
+            ]
+            try await database.transaction { connection in
+                for rule in rules {
+                    let id = try await slots.addRule(rule, createdBy: nil, on: connection)
+                    try await auditLog.record(AuditEvent(actorUserID: nil, actorLogin: "system", action: "slot-rule.create",
+                                                         recordType: "slot_rule", recordID: String(id), detail: "demo"), on: connection)
+                }
+            }
+            try await slots.plan(locationID: location, now: Date())
+        }
     }
 
     static let seedLockKey: Int64 = 0x6d64_675f_7365_6564

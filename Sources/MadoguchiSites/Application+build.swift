@@ -34,6 +34,9 @@ public enum Sites {
             RedactionController(services: services).routes,
             NoticesController(services: services).routes,
             MaintenanceController(services: services).routes,
+            BookingsController(services: services).routes,
+            SlotAdminController(services: services).routes,
+            BookingApiController(services: services).routes,
         ] {
             guardian.register(routes, on: router, catalog: &catalog)
         }
@@ -53,15 +56,8 @@ public enum Sites {
         for routes in [
             HealthController(database: services.database, site: "resident").routes,
             AssetsController(assets: services.assets).routes,
-            GuardedRoutes().get("/", .anyone) { _, _ in
-                let now = services.clock.now()
-                let notices = try await services.notices.current(audience: "resident", now: now)
-                var values: [String: Any] = ["notices": notices.map(NoticesController.view), "hasNotices": !notices.isEmpty]
-                if let planned = try await services.maintenanceSchedule.windows(now: now).first(where: { $0.isAnnounced(at: now) }) {
-                    values["maintenance"] = MaintenanceController.view(planned)
-                }
-                return try services.renderer.response("resident-home", values)
-            },
+            ResidentController(services: services).routes,
+            PublicApiController(services: services).routes,
         ] {
             guardian.register(routes, on: router, catalog: &catalog)
         }

@@ -40,6 +40,19 @@ public struct SiteConfiguration: Sendable {
     public var maxUploadBytes: Int64 = 50 << 20
     /// Pixels one scanned page may have, checked before decoding (decompression bombs).
     public var maxPixelsPerPage: UInt64 = 100_000_000
+    /// Open bookings one person may hold on the public site (one per purpose by default).
+    public var maxOpenBookingsPerPerson = 2
+    /// Open bookings one phone number or email address may hold (a family shares one phone).
+    public var maxOpenBookingsPerContact = 4
+    /// Public-site booking attempts per address per hour, and per phone/email per day.
+    public var bookingAttemptsPerAddressPerHour = 30
+    public var bookingAttemptsPerContactPerDay = 10
+    /// Lookups (code + date of birth) per address per hour: the brake on guessing codes.
+    public var bookingLookupsPerAddressPerHour = 30
+    /// A live day-view stream ends after this long; the browser reconnects with Last-Event-ID.
+    public var liveStreamSeconds = 600
+    /// Comment lines keep idle streams open through proxies.
+    public var liveHeartbeatSeconds = 20
 
     public init() {}
 
@@ -59,6 +72,11 @@ public struct SiteConfiguration: Sendable {
         if let v = int("MADOGUCHI_MIN_PASSWORD_LENGTH"), v >= 8 { c.minimumPasswordLength = v }
         if let v = int("MADOGUCHI_MAX_UPLOAD_MB"), v > 0 { c.maxUploadBytes = Int64(v) << 20 }
         if let v = int("MADOGUCHI_MAX_MEGAPIXELS"), v > 0 { c.maxPixelsPerPage = UInt64(v) * 1_000_000 }
+        if let v = int("MADOGUCHI_MAX_OPEN_BOOKINGS_PER_PERSON"), v > 0 { c.maxOpenBookingsPerPerson = v }
+        if let v = int("MADOGUCHI_MAX_OPEN_BOOKINGS_PER_CONTACT"), v > 0 { c.maxOpenBookingsPerContact = v }
+        if let v = int("MADOGUCHI_BOOKING_ATTEMPTS_PER_ADDRESS_HOUR"), v > 0 { c.bookingAttemptsPerAddressPerHour = v }
+        if let v = int("MADOGUCHI_BOOKING_ATTEMPTS_PER_CONTACT_DAY"), v > 0 { c.bookingAttemptsPerContactPerDay = v }
+        if let v = int("MADOGUCHI_BOOKING_LOOKUPS_PER_ADDRESS_HOUR"), v > 0 { c.bookingLookupsPerAddressPerHour = v }
         if let v = environment["MADOGUCHI_STAFF_HOURS"] {
             if v == "always" { c.staffHours = nil } else if let (open, close) = StaffHours.window(v) {
                 c.staffHours?.opensAt = open

@@ -26,6 +26,10 @@ public struct SiteServices: Sendable {
     public let fees: FeeStore
     public let notices: NoticeStore
     public let maintenance: MaintenanceStore
+    public let slots: SlotStore
+    public let bookings: BookingStore
+    public let rateLimiter: RateLimiter
+    public let bookingFeed: BookingFeed
     let maintenanceSchedule: MaintenanceSchedule
     public let metrics = AppMetrics()
     public let ingest: DocumentIngest
@@ -58,6 +62,11 @@ public struct SiteServices: Sendable {
         notices = NoticeStore(database: database)
         maintenance = MaintenanceStore(database: database)
         maintenanceSchedule = MaintenanceSchedule(store: maintenance)
+        slots = SlotStore(database: database)
+        bookings = BookingStore(database: database, policy: .init(maxOpenPerPerson: configuration.maxOpenBookingsPerPerson,
+                                                                  maxOpenPerContact: configuration.maxOpenBookingsPerContact))
+        rateLimiter = RateLimiter(database: database)
+        bookingFeed = BookingFeed(database: database)
         ingest = DocumentIngest(blobs: blobs, documents: documents, database: database, auditLog: auditLog, clock: clock,
                                 limits: ImagingLimits(maxPixelsPerPage: configuration.maxPixelsPerPage),
                                 maxBytes: configuration.maxUploadBytes)

@@ -81,3 +81,46 @@ document.addEventListener("DOMContentLoaded", function () {
     render();
   });
 });
+
+// Print buttons (booking confirmation, day lists).
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.addEventListener("click", function () { window.print(); });
+  });
+});
+
+// The staff day view updates itself: the server pushes booking changes (server-sent events fed
+// by PostgreSQL NOTIFY) and the table is fetched again. Without JavaScript the page still works
+// with the reload button; EventSource reconnects by itself with Last-Event-ID.
+document.addEventListener("DOMContentLoaded", function () {
+  var day = document.getElementById("day");
+  if (!day || !day.dataset.live || !window.EventSource) { return; }
+  var status = day.querySelector(".live-status");
+  var source = new EventSource(day.dataset.live);
+  var refreshing = false;
+  function refresh() {
+    if (refreshing) { return; }
+    refreshing = true;
+    fetch(window.location.href, { credentials: "same-origin" }).then(function (r) { return r.text(); }).then(function (html) {
+      var next = new DOMParser().parseFromString(html, "text/html").getElementById("day");
+      if (next) {
+        day.innerHTML = next.innerHTML;
+        status = day.querySelector(".live-status");
+        if (status) { status.textContent = "予約が更新されました（" + new Date().toLocaleTimeString("ja-JP") + "）"; }
+      }
+    }).finally(function () { refreshing = false; });
+  }
+  source.addEventListener("booking", function (event) {
+    var change = JSON.parse(event.data);
+    if (change.day === day.dataset.day) { refresh(); }
+  });
+  source.addEventListener("open", function () { if (status) { status.textContent = "自動更新中"; } });
+  source.addEventListener("error", function () { if (status) { status.textContent = "自動更新の接続を再試行しています…"; } });
+});
+
+// Check-in field: a keyboard-wedge scanner types the QR content and Enter; keep the field
+// focused after each check-in so the next person can be scanned at once.
+document.addEventListener("DOMContentLoaded", function () {
+  var code = document.getElementById("checkin-code");
+  if (code) { code.focus(); code.select(); }
+});

@@ -11,6 +11,9 @@ public enum AppError: Error, Sendable {
     case invalidInput([FieldError])
     case conflict(String)
     case payloadTooLarge
+    case tooManyRequests(String)
+    /// A business rule said no (a full slot, a duplicate booking): its own status and problem type.
+    case refused(status: HTTPResponse.Status, slug: String, message: String)
 
     public struct FieldError: Sendable, Codable {
         public var field: String
@@ -31,6 +34,8 @@ public enum AppError: Error, Sendable {
         case .invalidInput: .unprocessableContent
         case .conflict: .conflict
         case .payloadTooLarge: .contentTooLarge
+        case .tooManyRequests: .tooManyRequests
+        case .refused(let status, _, _): status
         }
     }
 
@@ -45,6 +50,8 @@ public enum AppError: Error, Sendable {
         case .invalidInput: "入力内容に誤りがあります"
         case .conflict: "他の操作と競合しました"
         case .payloadTooLarge: "送信データが大きすぎます"
+        case .tooManyRequests: "操作の回数が多すぎます"
+        case .refused(let status, _, _): status == .conflict ? "お受けできませんでした" : "リクエストを処理できません"
         }
     }
 
@@ -58,6 +65,8 @@ public enum AppError: Error, Sendable {
         case .invalidInput(let errors): errors.map(\.message).joined(separator: " ")
         case .conflict(let message): message
         case .payloadTooLarge: "送信できるデータの大きさを超えています。"
+        case .tooManyRequests(let message): message
+        case .refused(_, _, let message): message
         }
     }
 
@@ -72,6 +81,8 @@ public enum AppError: Error, Sendable {
         case .invalidInput: "invalid-input"
         case .conflict: "conflict"
         case .payloadTooLarge: "payload-too-large"
+        case .tooManyRequests: "rate-limited"
+        case .refused(_, let slug, _): slug
         }
     }
 }

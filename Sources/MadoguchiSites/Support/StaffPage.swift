@@ -15,7 +15,7 @@ enum StaffPage {
     /// The main menu. Items of later releases are listed as 準備中 so staff see what is coming.
     static let navigation: [NavItem] = [
         NavItem(label: "ホーム", href: "/", permission: nil, available: true, summary: ""),
-        NavItem(label: "来庁予約", href: "/bookings", permission: .bookingView, available: false,
+        NavItem(label: "来庁予約", href: "/bookings", permission: .bookingView, available: true,
                 summary: "予約の確認・電話予約・当日の消し込み"),
         NavItem(label: "申請者・書類", href: "/applicants", permission: .applicantsView, available: true,
                 summary: "申請者の検索、申請受付、書類イメージの閲覧"),
@@ -23,6 +23,8 @@ enum StaffPage {
                 summary: "発行一覧表の取込、交付工程、保管場所"),
         NavItem(label: "集計・統計", href: "/statistics", permission: .statisticsView, available: false,
                 summary: "日・週・月・年の集計、CSV出力"),
+        NavItem(label: "予約枠の設定", href: "/admin/slots", permission: .slotsManage, available: true,
+                summary: "窓口ごとの予約枠ルール、臨時開庁、休業日、受付期間"),
         NavItem(label: "操作ログ", href: "/audit", permission: .auditView, available: true,
                 summary: "職員の操作と個人情報の閲覧の記録を検索"),
         NavItem(label: "利用者管理", href: "/admin/users", permission: .usersManage, available: true,
@@ -54,5 +56,10 @@ enum StaffPage {
             if let list = value as? [Any] { page["has" + key.prefix(1).uppercased() + key.dropFirst()] = !list.isEmpty }
         }
         return page
+    }
+
+    /// Mustache treats "" as true: drop empty strings so that `{{#key}}` sections stay closed.
+    static func withoutEmpty(_ values: [String: Any]) -> [String: Any] {
+        values.filter { !(($0.value as? String)?.isEmpty ?? false) }
     }
 }

@@ -1,0 +1,303 @@
+import Foundation
+import Logging
+import MadoguchiDomain
+import PostgresNIO
+
+/// Slot rules, closures and the booking window per location (A7), and the slots planned from
+/// them. Slots are materialised ahead of the booking window so that capacity can be enforced on
+/// one row per slot (see BookingStore).
+public struct SlotStore: Sendable {
+    public let database: Database
+    var logger: Logger { database.logger }
+
+    public init(database: Database) {
+        self.database = database
+    }
+
+    /// A location as the booking pages need it.
+    public struct BookableLocation: Sendable, Equatable {
+        public var id: Int64
+        public var name: String
+        public var address: String
+        public var guidance: String
+        /// Residents can book from today up to this many days ahead…
+        public var opensDays: Int
+        /// …and until this many hours before the slot starts.
+        public var closesHours: Int
+
+        /// The last day residents may book today.
+        public func lastBookableDay(now: Date) -> CalendarDate { CalendarDate(now).adding(days: opensDays)! }
+        /// Whether a slot starting at `startsAt` is inside the online booking window at `now`.
+        public func acceptsOnline(startsAt: Date, day: CalendarDate, now: Date) -> Bool {
+            startsAt.timeIntervalSince(now) >= Double(closesHours) * 3600 && day <= lastBookableDay(now: now)
+        }
+    }
+
+    public struct Slot: Sendable, Equatable {
+        public var id: Int64
+        public var locationID: Int64
+        public var purpose: BookingPurpose
+        public var day: CalendarDate
+        public var startsAt: Date
+        public var endsAt: Date
+        public var webCapacity: Int
+        public var webBooked: Int
+        public var staffCapacity: Int
+        public var staffBooked: Int
+        public var capacityOverridden: Bool
+        public var withdrawn: Bool
+
+        public var webFree: Int { withdrawn ? 0 : max(0, webCapacity - webBooked) }
+        /// Staff may also give away the seats residents have not taken.
+        public var staffFree: Int { withdrawn ? 0 : max(0, staffCapacity - staffBooked) + webFree }
+        public var capacity: Int { webCapacity + staffCapacity }
+        public var booked: Int { webBooked + staffBooked }
+        public var timeRange: String {
+            let c = JapaneseDate.calendar
+            func hm(_ d: Date) -> String { String(format: "%02d:%02d", c.component(.hour, from: d), c.component(.minute, from: d)) }
+            return "\(hm(startsAt))〜\(hm(endsAt))"
+        }
+        public var startTime: String { String(timeRange.prefix(5)) }
+    }
+
+    public struct Closure: Sendable, Equatable {
+        public var id: Int64
+        public var from: CalendarDate
+        public var through: CalendarDate
+        public var reason: String
+    }
+
+    // MARK: locations
+
+    static let locationColumns = "id, name, address, guidance, booking_opens_days, booking_closes_hours"
+
+    static func decodeLocation(_ row: (Int64, String, String, String, Int, Int)) -> BookableLocation {
+        BookableLocation(id: row.0, name: row.1, address: row.2, guidance: row.3, opensDays: row.4, closesHours: row.5)
+    }
+
+    public func locations() async throws -> [BookableLocation] {
+        try await database.client.all(PostgresQuery(unsafeSQL: "SELECT \(Self.locationColumns) FROM location WHERE active ORDER BY sort_order, id"),
+                                      as: (Int64, String, String, String, Int, Int).self, logger: logger).map(Self.decodeLocation)
+    }
+
+    public func location(id: Int64) async throws -> BookableLocation? {
+        var query = PostgresQuery(unsafeSQL: "SELECT \(Self.locationColumns) FROM location WHERE id = $1 AND active")
+        query.binds.append(id)
+        return try await database.client.first(query, as: (Int64, String, String, String, Int, Int).self, logger: logger)
+            .map(Self.decodeLocation)
+    }
+
+    /// Creates a location (or updates the one with that name) with its booking settings.
+    public func saveLocation(id: Int64?, name: String, address: String, guidance: String, opensDays: Int, closesHours: Int,
+                             on connection: PostgresConnection) async throws -> Int64 {
+        if let id {
+            guard let saved = try await connection.first("""
+                UPDATE location SET name = \(name), address = \(address), guidance = \(guidance), booking_opens_days = \(opensDays),
+                       booking_closes_hours = \(closesHours), slots_planned_through = NULL
+                WHERE id = \(id) RETURNING id
+                """, as: (Int64).self, logger: logger) else { throw SlotError.locationNotFound }
+            return saved
+        }
+        return try await connection.first("""
+            INSERT INTO location (name, address, guidance, booking_opens_days, booking_closes_hours)
+            VALUES (\(name), \(address), \(guidance), \(opensDays), \(closesHours))
+            ON CONFLICT (name) DO UPDATE SET address = EXCLUDED.address, guidance = EXCLUDED.guidance,
+                booking_opens_days = EXCLUDED.booking_opens_days, booking_closes_hours = EXCLUDED.booking_closes_hours,
+                active = true, slots_planned_through = NULL
+            RETURNING id
+            """, as: (Int64).self, logger: logger)!
+    }
+
+    // MARK: rules and closures
+
+    public func rules(locationID: Int64) async throws -> [SlotRule] {
+        try await rules(locationID: locationID, on: database.client)
+    }
+
+    func rules(locationID: Int64, on executor: some SQLExecutor) async throws -> [SlotRule] {
+        try await executor.all("""
+            SELECT id, purpose, weekdays::int[], (extract(epoch FROM starts) / 60)::int, (extract(epoch FROM ends) / 60)::int,
+                   slot_minutes, web_capacity, staff_capacity, valid_from::text, valid_until::text, on_closed_days, note
+            FROM slot_rule WHERE location_id = \(locationID) ORDER BY on_closed_days, valid_from, starts, id
+            """, as: (Int64, String, [Int], Int, Int, Int, Int, Int, String, String?, Bool, String).self, logger: logger).map { row in
+            SlotRule(id: row.0, locationID: locationID, purpose: BookingPurpose(rawValue: row.1) ?? .application, weekdays: Set(row.2),
+                     startMinute: row.3, endMinute: row.4, slotMinutes: row.5, webCapacity: row.6, staffCapacity: row.7,
+                     validFrom: CalendarDate(row.8)!, validUntil: row.9.flatMap(CalendarDate.init), onClosedDays: row.10, note: row.11)
+        }
+    }
+
+    public func addRule(_ rule: SlotRule, createdBy: Int64?, on connection: PostgresConnection) async throws -> Int64 {
+        let weekdays = rule.weekdays.sorted()
+        let starts = SlotRule.clock(rule.startMinute), ends = rule.endMinute == 24 * 60 ? "24:00" : SlotRule.clock(rule.endMinute)
+        guard let id = try await connection.first("""
+            INSERT INTO slot_rule (location_id, purpose, weekdays, starts, ends, slot_minutes, web_capacity, staff_capacity, valid_from,
+                                   valid_until, on_closed_days, note, created_by)
+            SELECT \(rule.locationID), \(rule.purpose.rawValue), \(weekdays)::smallint[], \(starts)::time, \(ends)::time,
+                   \(rule.slotMinutes), \(rule.webCapacity), \(rule.staffCapacity), \(rule.validFrom.description)::date,
+                   \(rule.validUntil?.description)::date, \(rule.onClosedDays), \(rule.note), \(createdBy)
+            FROM location WHERE id = \(rule.locationID)
+            RETURNING id
+            """, as: (Int64).self, logger: logger) else { throw SlotError.locationNotFound }
+        try await markUnplanned(locationID: rule.locationID, on: connection)
+        return id
+    }
+
+    public func deleteRule(id: Int64, locationID: Int64, on connection: PostgresConnection) async throws {
+        guard try await connection.first("DELETE FROM slot_rule WHERE id = \(id) AND location_id = \(locationID) RETURNING id",
+                                         as: (Int64).self, logger: logger) != nil else { throw SlotError.ruleNotFound }
+        try await markUnplanned(locationID: locationID, on: connection)
+    }
+
+    public func closures(locationID: Int64) async throws -> [Closure] {
+        try await closures(locationID: locationID, on: database.client)
+    }
+
+    func closures(locationID: Int64, on executor: some SQLExecutor) async throws -> [Closure] {
+        try await executor.all("""
+            SELECT id, starts_on::text, ends_on::text, reason FROM location_closure WHERE location_id = \(locationID) ORDER BY starts_on, id
+            """, as: (Int64, String, String, String).self, logger: logger).map {
+            Closure(id: $0.0, from: CalendarDate($0.1)!, through: CalendarDate($0.2)!, reason: $0.3)
+        }
+    }
+
+    public func addClosure(locationID: Int64, from: CalendarDate, through: CalendarDate, reason: String, createdBy: Int64?,
+                           on connection: PostgresConnection) async throws -> Int64 {
+        guard let id = try await connection.first("""
+            INSERT INTO location_closure (location_id, starts_on, ends_on, reason, created_by)
+            SELECT id, \(from.description)::date, \(through.description)::date, \(reason), \(createdBy) FROM location WHERE id = \(locationID)
+            RETURNING id
+            """, as: (Int64).self, logger: logger) else { throw SlotError.locationNotFound }
+        try await markUnplanned(locationID: locationID, on: connection)
+        return id
+    }
+
+    public func deleteClosure(id: Int64, locationID: Int64, on connection: PostgresConnection) async throws {
+        guard try await connection.first("DELETE FROM location_closure WHERE id = \(id) AND location_id = \(locationID) RETURNING id",
+                                         as: (Int64).self, logger: logger) != nil else { throw SlotError.closureNotFound }
+        try await markUnplanned(locationID: locationID, on: connection)
+    }
+
+    func markUnplanned(locationID: Int64, on connection: PostgresConnection) async throws {
+        try await connection.execute("UPDATE location SET slots_planned_through = NULL WHERE id = \(locationID)", logger: logger)
+    }
+
+    // MARK: planning
+
+    /// Plans the location's slots through the end of its booking window unless that was done
+    /// today already; cheap to call before every availability query.
+    public func ensurePlanned(locationID: Int64, now: Date) async throws {
+        let today = CalendarDate(now)
+        guard let (through, opens) = try await database.client.first("""
+            SELECT slots_planned_through::text, booking_opens_days FROM location WHERE id = \(locationID)
+            """, as: (String?, Int).self, logger: logger) else { throw SlotError.locationNotFound }
+        let needed = today.adding(days: opens + 1)!
+        if let through = through.flatMap(CalendarDate.init), through >= needed { return }
+        try await plan(locationID: locationID, now: now)
+    }
+
+    /// Brings the slots from today through the booking window in line with the rules: new slots
+    /// are added, capacities follow the rules (never below the seats already taken, and not for a
+    /// slot whose capacity was set by hand), and slots the rules no longer give are removed, or
+    /// withdrawn when they hold bookings. Past slots are history and left alone.
+    @discardableResult
+    public func plan(locationID: Int64, now: Date) async throws -> Int {
+        try await database.transaction { connection in
+            // One planner per location at a time, on any instance.
+            try await connection.execute("SELECT pg_advisory_xact_lock(7001, \(Int32(truncatingIfNeeded: locationID)))", logger: logger)
+            guard let opens = try await connection.first("SELECT booking_opens_days FROM location WHERE id = \(locationID) FOR UPDATE",
+                                                         as: (Int).self, logger: logger) else { throw SlotError.locationNotFound }
+            let today = CalendarDate(now)
+            let through = today.adding(days: opens + 1)!
+            let rules = try await rules(locationID: locationID, on: connection)
+            let closures = try await closures(locationID: locationID, on: connection)
+            let planned = SlotPlanner(rules: rules, closures: closures.map { .init(from: $0.from, through: $0.through) })
+                .plan(from: today, through: through)
+            try await connection.execute("""
+                UPDATE slot SET withdrawn = true
+                WHERE location_id = \(locationID) AND day BETWEEN \(today.description)::date AND \(through.description)::date AND NOT withdrawn
+                """, logger: logger)
+            try await connection.execute("""
+                INSERT INTO slot (location_id, purpose, day, starts_at, ends_at, web_capacity, staff_capacity)
+                SELECT \(locationID), p, d, to_timestamp(s), to_timestamp(e), w, st
+                FROM unnest(\(planned.map(\.purpose.rawValue))::text[], \(planned.map(\.day.description))::date[],
+                            \(planned.map(\.startsAt.timeIntervalSince1970))::float8[], \(planned.map(\.endsAt.timeIntervalSince1970))::float8[],
+                            \(planned.map(\.webCapacity))::int[], \(planned.map(\.staffCapacity))::int[]) AS t(p, d, s, e, w, st)
+                ON CONFLICT (location_id, purpose, starts_at) DO UPDATE SET
+                    ends_at = EXCLUDED.ends_at,
+                    web_capacity = CASE WHEN slot.capacity_overridden THEN slot.web_capacity
+                                        ELSE greatest(EXCLUDED.web_capacity, slot.web_booked) END,
+                    staff_capacity = CASE WHEN slot.capacity_overridden THEN slot.staff_capacity
+                                          ELSE greatest(EXCLUDED.staff_capacity, slot.staff_booked) END,
+                    withdrawn = false
+                """, logger: logger)
+            try await connection.execute("""
+                DELETE FROM slot s WHERE s.location_id = \(locationID) AND s.withdrawn
+                  AND s.day BETWEEN \(today.description)::date AND \(through.description)::date
+                  AND NOT EXISTS (SELECT 1 FROM booking b WHERE b.slot_id = s.id)
+                """, logger: logger)
+            try await connection.execute("""
+                UPDATE location SET slots_planned_through = \(through.description)::date, slots_planned_at = now() WHERE id = \(locationID)
+                """, logger: logger)
+            return planned.count
+        }
+    }
+
+    // MARK: slots
+
+    static let slotColumns = """
+        SELECT id, location_id, purpose, day::text, starts_at, ends_at, web_capacity, web_booked, staff_capacity, staff_booked,
+               capacity_overridden, withdrawn FROM slot
+        """
+
+    static func decodeSlot(_ r: (Int64, Int64, String, String, Date, Date, Int, Int, Int, Int, Bool, Bool)) -> Slot {
+        Slot(id: r.0, locationID: r.1, purpose: BookingPurpose(rawValue: r.2) ?? .application, day: CalendarDate(r.3)!, startsAt: r.4,
+             endsAt: r.5, webCapacity: r.6, webBooked: r.7, staffCapacity: r.8, staffBooked: r.9, capacityOverridden: r.10, withdrawn: r.11)
+    }
+
+    typealias SlotRow = (Int64, Int64, String, String, Date, Date, Int, Int, Int, Int, Bool, Bool)
+
+    /// The slots of a location for a purpose (or both) from `from` through `through`, in time order.
+    public func slots(locationID: Int64, purpose: BookingPurpose?, from: CalendarDate, through: CalendarDate) async throws -> [Slot] {
+        var query = PostgresQuery(unsafeSQL: Self.slotColumns + """
+             WHERE location_id = $1 AND day BETWEEN $2::date AND $3::date AND ($4::text IS NULL OR purpose = $4)
+             ORDER BY starts_at, purpose
+            """)
+        query.binds.append(locationID)
+        query.binds.append(from.description)
+        query.binds.append(through.description)
+        query.binds.append(purpose?.rawValue)
+        return try await database.client.all(query, as: SlotRow.self, logger: logger).map(Self.decodeSlot)
+    }
+
+    public func slot(id: Int64) async throws -> Slot? {
+        var query = PostgresQuery(unsafeSQL: Self.slotColumns + " WHERE id = $1")
+        query.binds.append(id)
+        return try await database.client.first(query, as: SlotRow.self, logger: logger).map(Self.decodeSlot)
+    }
+
+    /// Sets the capacity of one slot by hand; it is then kept when the rules are replanned.
+    /// Never below the seats already taken.
+    public func setCapacity(slotID: Int64, web: Int, staff: Int, on connection: PostgresConnection) async throws {
+        guard (0...500).contains(web), (0...500).contains(staff) else { throw SlotError.capacityBelowBooked }
+        guard try await connection.first("SELECT id FROM slot WHERE id = \(slotID)", as: (Int64).self, logger: logger) != nil
+        else { throw SlotError.slotNotFound }
+        guard try await connection.first("""
+            UPDATE slot SET web_capacity = \(web), staff_capacity = \(staff), capacity_overridden = true
+            WHERE id = \(slotID) AND web_booked <= \(web) AND staff_booked <= \(staff) RETURNING id
+            """, as: (Int64).self, logger: logger) != nil else { throw SlotError.capacityBelowBooked }
+    }
+}
+
+public enum SlotError: Error, Sendable, CustomStringConvertible {
+    case locationNotFound, ruleNotFound, closureNotFound, slotNotFound, capacityBelowBooked
+
+    public var description: String {
+        switch self {
+        case .locationNotFound: "指定された庁舎・窓口はありません。"
+        case .ruleNotFound: "指定された予約枠ルールはありません。"
+        case .closureNotFound: "指定された休業日はありません。"
+        case .slotNotFound: "指定された予約枠はありません。"
+        case .capacityBelowBooked: "定員は0〜500で、すでに入っている予約数より少なくはできません。"
+        }
+    }
+}
