@@ -27,6 +27,9 @@ struct SiteHarness: Sendable {
             var configuration = SiteConfiguration()
             // Tests run at any hour on any day; the staff-hours tests switch the rule on themselves.
             configuration.staffHours = nil
+            // Live streams end quickly so that a test reading one gets its whole body.
+            configuration.liveStreamSeconds = 2
+            configuration.liveHeartbeatSeconds = 1
             configure(&configuration)
             let clock = ManualTimeSource(Date())
             let logger: Logger = {
