@@ -82,10 +82,11 @@ struct ApiTokenTests {
             #expect(response.status == .ok)
             let document = try JSONSerialization.jsonObject(with: Data(response.body.utf8)) as? [String: Any]
             let paths = (document?["paths"] as? [String: Any]) ?? [:]
-            for route in site.staffCatalog.entries where route.path.hasPrefix("/api/v1/") {
+            for route in (site.staffCatalog.entries + site.residentCatalog.entries) where route.path.hasPrefix("/api/v1/") {
                 let documented = "/" + route.path.dropFirst("/api/v1/".count).replacingOccurrences(
                     of: #":([a-zA-Z]+)"#, with: "{$1}", options: .regularExpression)
-                #expect(paths[documented] != nil, "\(route.path) missing from openapi.json")
+                let operations = paths[documented] as? [String: Any]
+                #expect(operations?[route.method.rawValue.lowercased()] != nil, "\(route.method) \(route.path) missing from openapi.json")
             }
         }
     }
