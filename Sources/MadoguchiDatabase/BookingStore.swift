@@ -316,9 +316,10 @@ public struct BookingStore: Sendable {
         var keys = ["person:\(input.kanaKey):\(input.birthDate)", "phone:\(input.phone)"]
         if !input.applicationID.isEmpty { keys.append("application:\(input.applicationID)") }
         if !input.email.isEmpty { keys.append("email:\(input.email.lowercased())") }
-        for key in keys.sorted() {
-            try await connection.execute("SELECT pg_advisory_xact_lock(hashtextextended(\(key), 7002))", logger: logger)
-        }
+        // One round trip; taking them in key order keeps two bookings from deadlocking.
+        try await connection.execute("""
+            SELECT pg_advisory_xact_lock(hashtextextended(k, 7002)) FROM unnest(\(keys.sorted())::text[]) AS k ORDER BY k
+            """, logger: logger)
     }
 
     func checkCaps(_ input: BookingInput, now: Date, on connection: PostgresConnection) async throws {
