@@ -44,11 +44,13 @@ public struct SiteConfiguration: Sendable {
     public var maxOpenBookingsPerPerson = 2
     /// Open bookings one phone number or email address may hold (a family shares one phone).
     public var maxOpenBookingsPerContact = 4
-    /// Public-site booking attempts per address per hour, and per phone/email per day.
-    public var bookingAttemptsPerAddressPerHour = 30
+    /// Public-site booking attempts per address per hour, and per phone/email per day. The
+    /// address limit is generous because mobile carriers put many residents behind one address
+    /// (CGNAT); the per-contact limit and the open-booking caps are the tight ones.
+    public var bookingAttemptsPerAddressPerHour = 600
     public var bookingAttemptsPerContactPerDay = 10
     /// Lookups (code + date of birth) per address per hour: the brake on guessing codes.
-    public var bookingLookupsPerAddressPerHour = 30
+    public var bookingLookupsPerAddressPerHour = 120
     /// A live day-view stream ends after this long; the browser reconnects with Last-Event-ID.
     public var liveStreamSeconds = 600
     /// Comment lines keep idle streams open through proxies.

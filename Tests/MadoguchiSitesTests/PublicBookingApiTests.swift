@@ -51,7 +51,7 @@ struct PublicBookingApiTests {
             let shown = try await api.json("/api/v1/public/bookings/\(code)", headers: byHeader)
             #expect(shown.status == .ok)
             #expect(shown.json["status"] as? String == "booked")
-            let cancelled = try await api.json("/api/v1/public/bookings/\(code)?birthDate=\(birth)", method: .delete)
+            let cancelled = try await api.json("/api/v1/public/bookings/\(code)", method: .delete, ["birthDate": birth])
             #expect(cancelled.json["status"] as? String == "cancelled")
             #expect(try await api.json("/api/v1/public/bookings/\(code)?birthDate=\(birth)", method: .delete).status == .conflict)
             // the freed seat can be booked again

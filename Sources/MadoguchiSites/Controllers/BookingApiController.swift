@@ -361,13 +361,13 @@ struct BookingApiController {
 
         init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
-            slotId = try c.decodeIfPresent(Int64.self, forKey: .slotId)
+            slotId = try c.decodeIfPresent(Int64.self, forKey: .slotId) ?? c.decodeIfPresent(Int64.self, forKey: .slot)
             channel = try c.decodeIfPresent(String.self, forKey: .channel)
             overrideDuplicate = try c.decodeIfPresent(Bool.self, forKey: .overrideDuplicate)
             person = try BookingInput(from: decoder)
         }
 
-        enum CodingKeys: String, CodingKey { case slotId, channel, overrideDuplicate }
+        enum CodingKeys: String, CodingKey { case slotId, slot, channel, overrideDuplicate }
     }
 
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {

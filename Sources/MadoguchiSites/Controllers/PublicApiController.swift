@@ -83,12 +83,12 @@ struct PublicApiController {
 
         init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
-            slotId = try c.decodeIfPresent(Int64.self, forKey: .slotId)
+            slotId = try c.decodeIfPresent(Int64.self, forKey: .slotId) ?? c.decodeIfPresent(Int64.self, forKey: .slot)
             language = try c.decodeIfPresent(String.self, forKey: .language)
             person = try BookingInput(from: decoder)
         }
 
-        enum CodingKeys: String, CodingKey { case slotId, language }
+        enum CodingKeys: String, CodingKey { case slotId, slot, language }
     }
 
     /// A booking as its owner sees it.
@@ -155,7 +155,12 @@ struct PublicApiController {
     /// `X-Birth-Date` header); one answer for "no such code" and "wrong date".
     func owned(_ request: Request, context: AppRequestContext) async throws -> BookingStore.Booking {
         try await desk.limitLookup(context: context)
-        let birth = request.headers[.xBirthDate] ?? request.uri.queryParameters["birthDate"].map(String.init) ?? ""
+        var birth = request.headers[.xBirthDate] ?? request.uri.queryParameters["birthDate"].map(String.init) ?? ""
+        if birth.isEmpty, request.method == .delete, let body = try? await request.body.collect(upTo: 4096),
+           let json = try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any] {
+            // A client may also send the date of birth in a JSON body with DELETE.
+            birth = json["birthDate"] as? String ?? ""
+        }
         guard let code = BookingCode.normalized(context.parameters.get("code") ?? ""), let date = CalendarDate(birth),
               let booking = try await services.bookings.find(code: code, birthDate: date) else {
             throw BookingDesk.appError(.notFound)
