@@ -60,6 +60,17 @@ let package = Package(
             dependencies: ["CImaging", "CLibQREncode"],
             swiftSettings: swiftSettings
         ),
+        // Operations jobs: snapshots (create, verify, restore, retention) and the nightly schedule.
+        .target(
+            name: "MadoguchiJobs",
+            dependencies: [
+                "MadoguchiDomain", "MadoguchiDatabase", "MadoguchiArchive",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // PostgreSQL: the private cluster, migrations and the stores.
         .target(
             name: "MadoguchiDatabase",
@@ -79,6 +90,7 @@ let package = Package(
                 "MadoguchiDatabase",
                 "MadoguchiArchive",
                 "MadoguchiImaging",
+                "MadoguchiJobs",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -95,6 +107,7 @@ let package = Package(
                 "MadoguchiDatabase",
                 "MadoguchiArchive",
                 "MadoguchiImaging",
+                "MadoguchiJobs",
                 "MadoguchiSites",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -132,6 +145,12 @@ let package = Package(
         .testTarget(
             name: "MadoguchiDatabaseTests",
             dependencies: ["MadoguchiDatabase", "MadoguchiTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MadoguchiJobsTests",
+            dependencies: ["MadoguchiJobs", "MadoguchiDatabase", "MadoguchiArchive", "MadoguchiTestSupport",
+                           .product(name: "PostgresNIO", package: "postgres-nio")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

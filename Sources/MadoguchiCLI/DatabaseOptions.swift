@@ -26,7 +26,8 @@ struct DatabaseOptions: ParsableArguments {
         defer {
             if started, let cluster { try? cluster.stop(logger: logger) }
         }
-        let database = Database(configuration: configuration, logger: logger)
+        let url = ProcessInfo.processInfo.environment["DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
+        let database = Database(configuration: configuration, logger: logger, toolConnection: url.map(PostgresToolConnection.init(url:)))
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await database.client.run() }
             defer { group.cancelAll() }

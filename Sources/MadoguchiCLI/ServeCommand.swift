@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import MadoguchiArchive
 import MadoguchiDatabase
+import MadoguchiJobs
 import MadoguchiDomain
 import MadoguchiSites
 import ServiceLifecycle
@@ -40,6 +41,8 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.residentPort = residentPort
         configuration.staffPort = staffPort
         configuration.site = SiteSelection(rawValue: site) ?? .all
+        configuration.storageDirectory = database.storageURL
+        if configuration.snapshotDirectory == nil { configuration.snapshotDirectory = database.storageURL.appendingPathComponent("snapshots") }
         let siteConfiguration = configuration
         let demo = demo
         let storage = database.storageURL
@@ -50,6 +53,15 @@ struct ServeCommand: AsyncParsableCommand {
             let blobs = try FileBlobStore(root: storage.appendingPathComponent("blobs"))
             let services = try await SiteServices(configuration: siteConfiguration, database: database, blobs: blobs, logger: logger)
             var runnable: [any Service] = [SessionPurger(sessions: services.sessions, logger: logger)]
+            if let minute = siteConfiguration.snapshotMinuteOfDay, let directory = siteConfiguration.snapshotDirectory {
+                let nightly = NightlySnapshots(
+                    snapshotter: Snapshotter(database: database, blobs: blobs, library: SnapshotLibrary(directory: directory)),
+                    runs: JobRunStore(database: database),
+                    policy: RetentionPolicy(daily: siteConfiguration.snapshotKeepDaily, weekly: siteConfiguration.snapshotKeepWeekly,
+                                            monthly: siteConfiguration.snapshotKeepMonthly),
+                    minuteOfDay: minute, blobCopy: siteConfiguration.snapshotBlobCopy, logger: logger)
+                runnable.append(NightlySnapshotService(nightly: nightly, logger: logger))
+            }
             if siteConfiguration.site != .staff {
                 runnable.append(Sites.residentApplication(services, logger: logger))
                 print("resident site: http://\(siteConfiguration.host):\(siteConfiguration.residentPort)/")

@@ -21,9 +21,17 @@ struct VerifyCommand: AsyncParsableCommand {
         let report = try await database.withDatabase(logger: Logger(label: "madoguchi.verify")) { db in
             let verifier = ArchiveVerifier(blobs: try FileBlobStore(root: storage.appendingPathComponent("blobs")),
                                            documents: DocumentStore(database: db))
-            return try await verifier.verify(rehash: rehash) { count in
+            let runs = JobRunStore(database: db)
+            let run = try await runs.start(kind: "verify", trigger: "command")
+            let report = try await verifier.verify(rehash: rehash) { count in
                 FileHandle.standardError.write(Data("  checked \(count) blobs…\n".utf8))
             }
+            // Recorded for the status page: when the archive was last checked, and what was found.
+            if let run {
+                try await runs.finish(run, ok: report.isHealthy, detail: "checked=\(report.checked) corrupt=\(report.corrupt.count) "
+                                      + "missing=\(report.missing.count) orphans=\(report.orphans.count)\(rehash ? "" : " quick")")
+            }
+            return report
         }
         print("checked \(report.checked) blobs (\(report.bytes / 1_048_576) MiB)\(rehash ? ", re-hashed" : ", sizes only")")
         for sha in report.corrupt { print("CORRUPT  \(sha)") }

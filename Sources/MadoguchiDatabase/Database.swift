@@ -8,14 +8,18 @@ import PostgresNIO
 public struct Database: Sendable {
     public let client: PostgresClient
     public let logger: Logger
+    /// How the PostgreSQL command-line tools (pg_dump, pg_restore) reach the same database.
+    public let toolConnection: PostgresToolConnection?
 
-    public init(client: PostgresClient, logger: Logger) {
+    public init(client: PostgresClient, logger: Logger, toolConnection: PostgresToolConnection? = nil) {
         self.client = client
         self.logger = logger
+        self.toolConnection = toolConnection
     }
 
-    public init(configuration: PostgresClient.Configuration, logger: Logger) {
-        self.init(client: PostgresClient(configuration: configuration, backgroundLogger: logger), logger: logger)
+    public init(configuration: PostgresClient.Configuration, logger: Logger, toolConnection: PostgresToolConnection? = nil) {
+        self.init(client: PostgresClient(configuration: configuration, backgroundLogger: logger), logger: logger,
+                  toolConnection: toolConnection ?? PostgresToolConnection(configuration))
     }
 
     /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.

@@ -220,7 +220,7 @@ public struct PrivateCluster: Sendable {
 
     /// The newest installed PostgreSQL (Debian keeps each major under /usr/lib/postgresql/N/bin),
     /// or `MADOGUCHI_PG_BIN`.
-    static func findBinDirectory() throws -> URL {
+    public static func findBinDirectory() throws -> URL {
         let fm = FileManager.default
         if let explicit = ProcessInfo.processInfo.environment["MADOGUCHI_PG_BIN"] {
             return URL(fileURLWithPath: explicit)

@@ -37,6 +37,7 @@ public enum Sites {
             BookingsController(services: services).routes,
             SlotAdminController(services: services).routes,
             BookingApiController(services: services).routes,
+            StatusController(services: services).routes,
         ] {
             guardian.register(routes, on: router, catalog: &catalog)
         }

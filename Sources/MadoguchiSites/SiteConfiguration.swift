@@ -55,6 +55,16 @@ public struct SiteConfiguration: Sendable {
     public var liveStreamSeconds = 600
     /// Comment lines keep idle streams open through proxies.
     public var liveHeartbeatSeconds = 20
+    /// The data folder (free disk on the status page) and the snapshot folder.
+    public var storageDirectory: URL?
+    public var snapshotDirectory: URL?
+    /// Nightly snapshot time, minutes after midnight Tokyo; nil switches the scheduler off.
+    public var snapshotMinuteOfDay: Int? = 120
+    public var snapshotKeepDaily = 7
+    public var snapshotKeepWeekly = 4
+    public var snapshotKeepMonthly = 12
+    /// A second place the nightly snapshot copies new blobs to (`--with-blobs`).
+    public var snapshotBlobCopy: URL?
 
     public init() {}
 
@@ -79,6 +89,17 @@ public struct SiteConfiguration: Sendable {
         if let v = int("MADOGUCHI_BOOKING_ATTEMPTS_PER_ADDRESS_HOUR"), v > 0 { c.bookingAttemptsPerAddressPerHour = v }
         if let v = int("MADOGUCHI_BOOKING_ATTEMPTS_PER_CONTACT_DAY"), v > 0 { c.bookingAttemptsPerContactPerDay = v }
         if let v = int("MADOGUCHI_BOOKING_LOOKUPS_PER_ADDRESS_HOUR"), v > 0 { c.bookingLookupsPerAddressPerHour = v }
+        if let v = environment["MADOGUCHI_SNAPSHOT_TIME"] {
+            if v == "off" { c.snapshotMinuteOfDay = nil } else if let minute = SlotRule.minute(v), minute < 24 * 60 { c.snapshotMinuteOfDay = minute }
+        }
+        if let v = environment["MADOGUCHI_SNAPSHOT_DIR"], !v.isEmpty { c.snapshotDirectory = URL(fileURLWithPath: v).standardizedFileURL }
+        if let v = environment["MADOGUCHI_SNAPSHOT_WITH_BLOBS"], !v.isEmpty { c.snapshotBlobCopy = URL(fileURLWithPath: v).standardizedFileURL }
+        if let v = environment["MADOGUCHI_SNAPSHOT_KEEP"] {
+            let parts = v.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+            if parts.count == 3, parts.allSatisfy({ $0 >= 0 }) {
+                (c.snapshotKeepDaily, c.snapshotKeepWeekly, c.snapshotKeepMonthly) = (parts[0], parts[1], parts[2])
+            }
+        }
         if let v = environment["MADOGUCHI_STAFF_HOURS"] {
             if v == "always" { c.staffHours = nil } else if let (open, close) = StaffHours.window(v) {
                 c.staffHours?.opensAt = open

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import MadoguchiDatabase
 import MadoguchiDomain
 
 /// `GET /metrics` on the staff listener (F5), Prometheus text format. With
@@ -30,6 +31,15 @@ struct MetricsController {
                                ("madoguchi_blobs", "Number of stored blobs.", Double(blobs)),
                                ("madoguchi_database_size_bytes", "Size of the PostgreSQL database.", Double(size)),
                                ("madoguchi_staff_sessions", "Staff sessions not yet expired.", Double(sessions))]
+                }
+                let runs = JobRunStore(database: db)
+                if let snapshot = try await runs.latest(kind: "snapshot", okOnly: true), let finished = snapshot.finishedAt {
+                    gauges.append(("madoguchi_snapshot_age_seconds", "Seconds since the last good snapshot finished.",
+                                   services.clock.now().timeIntervalSince(finished).rounded()))
+                }
+                if let verify = try await runs.latest(kind: "verify") {
+                    gauges.append(("madoguchi_verify_last_ok", "1 when the last archive verify found nothing corrupt or missing.",
+                                   verify.status == "ok" ? 1 : 0))
                 }
             }
             var headers = HTTPFields()

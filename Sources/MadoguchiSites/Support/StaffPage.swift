@@ -31,6 +31,8 @@ enum StaffPage {
                 summary: "職員アカウント、職務と権限、ロック解除"),
         NavItem(label: "お知らせ管理", href: "/admin/notices", permission: .noticesManage, available: true,
                 summary: "職員・住民向けのお知らせの掲載"),
+        NavItem(label: "システムの状態", href: "/admin/status", permission: .systemManage, available: true,
+                summary: "夜間スナップショット、空き容量、データベース、整合性検査"),
         NavItem(label: "計画停止", href: "/admin/maintenance", permission: .systemManage, available: true,
                 summary: "予約サイトのメンテナンス期間の登録と予告"),
         NavItem(label: "書類マスキング", href: "/admin/redaction", permission: .systemManage, available: true,

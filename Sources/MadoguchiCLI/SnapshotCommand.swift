@@ -1,0 +1,187 @@
+import ArgumentParser
+import Foundation
+import Logging
+import MadoguchiArchive
+import MadoguchiDatabase
+import MadoguchiJobs
+import PostgresNIO
+
+/// `madoguchi snapshot …` (F4): take, list, verify, prune and restore snapshots.
+struct SnapshotCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "snapshot", abstract: "Database snapshots with a blob manifest: create, list, verify, prune, restore.",
+        subcommands: [Create.self, List.self, Verify.self, Prune.self, Restore.self])
+
+    struct Location: ParsableArguments {
+        @Option(name: .customLong("snapshot-dir"), help: "Snapshot folder (default <storage>/snapshots, or MADOGUCHI_SNAPSHOT_DIR).")
+        var snapshotDir: String?
+
+        func library(storage: URL) -> SnapshotLibrary {
+            let path = snapshotDir ?? ProcessInfo.processInfo.environment["MADOGUCHI_SNAPSHOT_DIR"]
+            return SnapshotLibrary(directory: path.map { URL(fileURLWithPath: $0).standardizedFileURL }
+                                   ?? storage.appendingPathComponent("snapshots"))
+        }
+    }
+
+    static func say(_ message: String) {
+        print(message)
+        fflush(nil)
+    }
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Take a snapshot now (database dump, table checksums, blob manifest).")
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var location: Location
+        @Option(name: .customLong("with-blobs"), help: "Also copy the blobs not yet there into this folder (a second place).")
+        var withBlobs: String?
+
+        func run() async throws {
+            MadoguchiCommand.bootstrapLogging(defaultLevel: .warning)
+            let library = location.library(storage: database.storageURL)
+            let blobs = try FileBlobStore(root: database.storageURL.appendingPathComponent("blobs"))
+            let copy = withBlobs.map { URL(fileURLWithPath: $0).standardizedFileURL }
+            let manifest = try await database.withDatabase(logger: Logger(label: "madoguchi.snapshot")) { db in
+                let runs = JobRunStore(database: db)
+                let run = try await runs.start(kind: "snapshot", trigger: "command")
+                do {
+                    let manifest = try await Snapshotter(database: db, blobs: blobs, library: library)
+                        .create(trigger: "command", blobCopy: copy, progress: SnapshotCommand.say)
+                    if let run { try await runs.finish(run, ok: true, snapshotID: manifest.id, detail: "command") }
+                    return manifest
+                } catch {
+                    if let run { try? await runs.finish(run, ok: false, detail: String(describing: error)) }
+                    throw error
+                }
+            }
+            print("\(manifest.id)\t\(library.directory.appendingPathComponent(manifest.id).path)")
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the snapshots, oldest first.")
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var location: Location
+
+        func run() async throws {
+            let entries = try location.library(storage: database.storageURL).list()
+            let formatter = ISO8601DateFormatter()
+            formatter.timeZone = TimeZone(identifier: "Asia/Tokyo")
+            print("id\tcreated\ttrigger\ttables\trows\tblobs\tdump bytes")
+            for entry in entries {
+                let m = entry.manifest
+                print("\(m.id)\t\(formatter.string(from: m.createdAt))\t\(m.trigger)\t\(m.tables.count)\t\(m.tables.reduce(0) { $0 + $1.rows })\t\(m.blobCount)\t\(entry.bytes)")
+            }
+            if entries.isEmpty { print("(no snapshots)") }
+        }
+    }
+
+    struct Verify: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check a snapshot: file checksums, the dump readable by pg_restore --list, every blob present with the right hash.")
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var location: Location
+        @Argument(help: "Snapshot id (see `snapshot list`).") var id: String
+
+        func run() async throws {
+            MadoguchiCommand.bootstrapLogging(defaultLevel: .warning)
+            let blobs = try FileBlobStore(root: database.storageURL.appendingPathComponent("blobs"))
+            let report = try await SnapshotVerifier(library: location.library(storage: database.storageURL))
+                .verify(id, blobs: blobs, tools: nil, progress: SnapshotCommand.say)
+            print("blobs checked: \(report.blobsChecked)")
+            for problem in report.problems { print("PROBLEM \(problem)") }
+            print(report.isHealthy ? "snapshot \(id) is intact" : "snapshot \(id) is DAMAGED (\(report.problems.count) problems)")
+            if !report.isHealthy { throw ExitCode(1) }
+        }
+    }
+
+    struct Prune: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Delete snapshots outside the retention (7 daily, 4 weekly, 12 monthly by default).")
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var location: Location
+        @Option(help: "Daily snapshots to keep.") var daily = 7
+        @Option(help: "Weekly snapshots to keep.") var weekly = 4
+        @Option(help: "Monthly snapshots to keep.") var monthly = 12
+
+        func run() async throws {
+            let removed = try location.library(storage: database.storageURL).prune(RetentionPolicy(daily: daily, weekly: weekly, monthly: monthly))
+            for id in removed { print("removed \(id)") }
+            print("\(removed.count) removed")
+        }
+    }
+
+    struct Restore: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Restore a snapshot into a new storage folder (its own PostgreSQL) or an empty database, and prove it by table checksums.",
+            discussion: """
+                madoguchi snapshot restore ID --snapshot-dir DIR --storage NEW
+                madoguchi snapshot restore ID --snapshot-dir DIR --storage NEW --database-url postgres://…/empty_db
+                madoguchi snapshot restore ID --replace-live   (takes a safety snapshot first; stop the servers before)
+                Blobs are copied from the --with-blobs copy recorded in the snapshot, else from --blobs-from
+                (default: the blobs folder beside the snapshot folder).
+                """)
+        @Option(help: "Where the restored data goes: a new (empty) storage folder, or with --replace-live the live one.")
+        var storage: String?
+        @OptionGroup var location: Location
+        @Option(name: .customLong("database-url"), help: "Restore into this empty database instead of a private cluster in --storage.")
+        var databaseURL: String?
+        @Option(name: .customLong("blobs-from"), help: "Blob folder to copy from (default: <snapshot-dir>/../blobs).")
+        var blobsFrom: String?
+        @Flag(name: .customLong("replace-live"), help: "Replace the live database (a safety snapshot is taken first).")
+        var replaceLive = false
+        @Argument(help: "Snapshot id (see `snapshot list`).") var id: String
+
+        func run() async throws {
+            MadoguchiCommand.bootstrapLogging(defaultLevel: .warning)
+            let logger = Logger(label: "madoguchi.restore")
+            var options = DatabaseOptions()
+            options.storage = storage
+            let target = options.storageURL
+            let library = location.library(storage: target)
+            let entry = try library.entry(id)
+            let sourceBlobs = URL(fileURLWithPath: blobsFrom ?? library.directory.deletingLastPathComponent().appendingPathComponent("blobs").path)
+            let source: (any BlobStore)? = FileManager.default.fileExists(atPath: sourceBlobs.path) ? try FileBlobStore(root: sourceBlobs) : nil
+            let fm = FileManager.default
+            if !replaceLive {
+                if fm.fileExists(atPath: target.path), !((try? fm.contentsOfDirectory(atPath: target.path)) ?? []).isEmpty, databaseURL == nil {
+                    throw ValidationError("\(target.path) is not empty: restore into a new storage folder (or use --replace-live)")
+                }
+                try fm.createDirectory(at: target, withIntermediateDirectories: true)
+            }
+            let destination = try FileBlobStore(root: target.appendingPathComponent("blobs"))
+            SnapshotCommand.say("restoring \(entry.manifest.id) (\(entry.manifest.tables.reduce(0) { $0 + $1.rows }) rows, \(entry.manifest.blobCount) blobs) into \(databaseURL == nil ? target.path : "the given database")")
+            let (configuration, cluster, started): (PostgresConfigurationBox, PrivateCluster?, Bool) = try {
+                if let databaseURL, !replaceLive {
+                    return (PostgresConfigurationBox(try DatabaseLocation.configuration(fromURL: databaseURL), PostgresToolConnection(url: databaseURL)), nil, false)
+                }
+                let (c, cluster, started) = try options.prepare(logger: logger)
+                let url = ProcessInfo.processInfo.environment["DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
+                return (PostgresConfigurationBox(c, url.map(PostgresToolConnection.init(url:))), cluster, started)
+            }()
+            defer { if started, let cluster { try? cluster.stop(logger: logger) } }
+            let db = Database(configuration: configuration.configuration, logger: logger, toolConnection: configuration.tools)
+            let result = try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { await db.client.run() }
+                defer { group.cancelAll() }
+                if replaceLive {
+                    SnapshotCommand.say("taking a safety snapshot of the live database first")
+                    let safety = try await Snapshotter(database: db, blobs: destination, library: library)
+                        .create(trigger: "safety", progress: SnapshotCommand.say)
+                    SnapshotCommand.say("safety snapshot: \(safety.id)")
+                }
+                return try await SnapshotRestorer(library: library).restore(
+                    id, into: db, blobsFrom: source, blobsTo: destination, replacing: replaceLive, progress: SnapshotCommand.say)
+            }
+            print("restored \(id): \(result.tables) tables, \(result.rows) rows, every table's count and checksum match; \(result.blobsCopied) blobs copied")
+        }
+    }
+}
+
+/// The pool settings and the matching tool settings, carried together.
+struct PostgresConfigurationBox {
+    let configuration: PostgresClient.Configuration
+    let tools: PostgresToolConnection?
+    init(_ configuration: PostgresClient.Configuration, _ tools: PostgresToolConnection?) {
+        self.configuration = configuration
+        self.tools = tools
+    }
+}

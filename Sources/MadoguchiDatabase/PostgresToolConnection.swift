@@ -1,0 +1,60 @@
+import Foundation
+import PostgresNIO
+
+/// The libpq settings for running pg_dump / pg_restore / psql against the app's database: the
+/// private cluster's socket, or the `DATABASE_URL` as given (so sslmode and certificates hold).
+public struct PostgresToolConnection: Sendable, Equatable {
+    /// Passed as `--dbname`: a connection URI or a plain database name.
+    public var dbname: String
+    /// PGHOST, PGPORT, PGUSER, PGPASSWORD as needed.
+    public var environment: [String: String]
+
+    public init(dbname: String, environment: [String: String] = [:]) {
+        self.dbname = dbname
+        self.environment = environment
+    }
+
+    /// From a connection URL (`DATABASE_URL`).
+    public init(url: String) {
+        self.init(dbname: url)
+    }
+
+    /// From the pool's settings: a Unix socket (private cluster, tests) or host and port.
+    public init?(_ configuration: PostgresClient.Configuration) {
+        var environment = ["PGUSER": configuration.username]
+        if let password = configuration.password { environment["PGPASSWORD"] = password }
+        if let socket = configuration.unixSocketPath {
+            let url = URL(fileURLWithPath: socket)
+            environment["PGHOST"] = url.deletingLastPathComponent().path
+            environment["PGPORT"] = String(url.lastPathComponent.split(separator: ".").last ?? "5432")
+        } else if let host = configuration.host {
+            environment["PGHOST"] = host
+            environment["PGPORT"] = String(configuration.port ?? 5432)
+        } else {
+            return nil
+        }
+        self.init(dbname: configuration.database ?? "postgres", environment: environment)
+    }
+
+    /// The same server, another database (for restoring into a fresh one).
+    public func database(_ name: String) -> PostgresToolConnection {
+        if dbname.contains("://"), var components = URLComponents(string: dbname) {
+            components.path = "/" + name
+            return PostgresToolConnection(dbname: components.string ?? dbname, environment: environment)
+        }
+        return PostgresToolConnection(dbname: name, environment: environment)
+    }
+
+    /// Runs a PostgreSQL tool with these settings; throws with its output when it fails.
+    @discardableResult
+    public func run(_ tool: String, _ arguments: [String]) throws -> String {
+        let bin = try PrivateCluster.findBinDirectory().appendingPathComponent(tool).path
+        var env = ProcessInfo.processInfo.environment
+        for (key, value) in environment { env[key] = value }
+        let result = try ProcessRunner.run([bin] + arguments, environment: env)
+        guard result.status == 0 else {
+            throw DatabaseError.clusterCommandFailed(command: tool, output: String(result.output.suffix(2000)))
+        }
+        return result.output
+    }
+}
