@@ -22,6 +22,51 @@ struct CommandLineTests {
                                      environment: environment, workingDirectory: storage.path)
     }
 
+    @Test("snapshot create, list, verify; data changed; snapshot restore into a new storage folder gives the old data back")
+    func snapshotFlow() async throws {
+        // setup
+        let base = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("mdg-snapcli-\(UUID().uuidString.prefix(8))")
+        let storage = base.appendingPathComponent("live"), restored = base.appendingPathComponent("restored")
+        try FileManager.default.createDirectory(at: storage, withIntermediateDirectories: true)
+        let cluster = try PrivateCluster(storage: storage, unsafeFastMode: true)
+        try cluster.start(logger: Logger(label: "test"))
+        defer {
+            try? cluster.stop(logger: Logger(label: "test"))
+            try? FileManager.default.removeItem(at: base)
+        }
+        #expect(try madoguchi("user create --login keep-me --role clerk --password-stdin", stdin: "kanda-river-at-dusk", storage: storage).status == 0)
+        // act: snapshot
+        let create = try madoguchi("snapshot create", storage: storage)
+        #expect(create.status == 0, "\(create.output)")
+        let id = try #require(create.output.split(separator: "\n").last?.split(separator: "\t").first.map(String.init))
+        #expect(try madoguchi("snapshot list", storage: storage).output.contains(id))
+        let verify = try madoguchi("snapshot verify \(id)", storage: storage)
+        #expect(verify.status == 0, "\(verify.output)")
+        #expect(verify.output.contains("is intact"))
+        // the data changes after the snapshot
+        #expect(try madoguchi("user create --login added-later --role clerk --password-stdin", stdin: "kanda-river-at-dawn", storage: storage).status == 0)
+        // act: restore into a new, empty folder (its own private PostgreSQL)
+        try FileManager.default.createDirectory(at: restored, withIntermediateDirectories: true)
+        let restore = try madoguchi("snapshot restore \(id) --snapshot-dir '\(storage.appendingPathComponent("snapshots").path)'", storage: restored)
+        // check
+        #expect(restore.status == 0, "\(restore.output)")
+        #expect(restore.output.contains("every table's count and checksum match"))
+        let users = try madoguchi("user list", storage: restored).output
+        #expect(users.contains("keep-me"))
+        #expect(!users.contains("added-later"))
+        // a restore into a folder that is not empty is refused
+        let again = try madoguchi("snapshot restore \(id) --snapshot-dir '\(storage.appendingPathComponent("snapshots").path)'", storage: restored)
+        #expect(again.status != 0)
+        // a damaged dump is reported
+        let dump = storage.appendingPathComponent("snapshots/\(id)/database.dump")
+        var bytes = try Data(contentsOf: dump)
+        bytes[100] ^= 0xFF
+        try bytes.write(to: dump)
+        let damaged = try madoguchi("snapshot verify \(id)", storage: storage)
+        #expect(damaged.status == 1)
+        #expect(damaged.output.contains("DAMAGED"))
+    }
+
     @Test("migrate, user create, token create, then audit verify detects a row edited by hand")
     func operatorFlow() async throws {
         // setup: a storage folder whose cluster stays up between commands, as with a running server
