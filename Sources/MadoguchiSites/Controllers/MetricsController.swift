@@ -23,9 +23,15 @@ struct MetricsController {
                            (SELECT coalesce(sum(size), 0)::bigint FROM blob),
                            (SELECT count(*) FROM blob),
                            pg_database_size(current_database()),
-                           (SELECT count(*) FROM staff_session WHERE expires_at > now())
-                    """, as: (Int, Int64, Int, Int64, Int).self, logger: db.logger)
-                if let (locked, blobBytes, blobs, size, sessions) = figures {
+                           (SELECT count(*) FROM staff_session WHERE expires_at > now()),
+                           (SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()),
+                           current_setting('max_connections')::int
+                    """, as: (Int, Int64, Int, Int64, Int, Int, Int).self, logger: db.logger)
+                if let (locked, blobBytes, blobs, size, sessions, connections, maxConnections) = figures {
+                    // Connections of every instance's pool, against the server's limit: a pool
+                    // that keeps growing towards the limit is the warning sign.
+                    gauges += [("madoguchi_database_connections", "Connections to this database from all app instances.", Double(connections)),
+                               ("madoguchi_database_max_connections", "The PostgreSQL server's connection limit.", Double(maxConnections))]
                     gauges += [("madoguchi_accounts_locked", "Staff accounts locked by wrong passwords.", Double(locked)),
                                ("madoguchi_blob_bytes", "Bytes of stored blobs (documents, previews, thumbnails).", Double(blobBytes)),
                                ("madoguchi_blobs", "Number of stored blobs.", Double(blobs)),
