@@ -182,7 +182,8 @@ struct StaffBookingTests {
             // act: open the stream (it ends after 2 s in tests), and book while it is open
             let stream = Task {
                 var b = watcher
-                return try await b.get("/bookings/events?location=\(bookable.locationID)")
+                // `after` as the page gives it: a slow start of the stream cannot lose the event.
+                return try await b.get("/bookings/events?location=\(bookable.locationID)&after=\(since)")
             }
             try await Task.sleep(for: .milliseconds(500))
             var api = Browser(resident)
@@ -201,6 +202,37 @@ struct StaffBookingTests {
             let replay = try await again.request("/bookings/events?location=\(bookable.locationID)", headers: headers)
             #expect(replay.body.contains("\"kind\":\"created\""))
             #expect(replay.body.contains("id: \(since + 1)\n"))
+        }
+    }
+
+    @Test("the feed delivers a booking made on another connection through LISTEN/NOTIFY")
+    func notifyPath() async throws {
+        try await SiteHarness.run { site, _, resident in
+            // setup: subscribe() returns once LISTEN is in place
+            let bookable = try await BookableDay.make(site, web: 3, staff: 0)
+            let feed = site.services.bookingFeed
+            let (subscription, stream) = await feed.subscribe()
+            // act
+            var api = Browser(resident)
+            let created = try await api.json("/api/v1/public/bookings", method: .post, People.json(11, slot: bookable.slotIDs[0]))
+            #expect(created.status == .created)
+            let event = await withTaskGroup(of: BookingFeed.Event?.self) { group in
+                group.addTask {
+                    for await event in stream where event.location == bookable.locationID { return event }
+                    return nil
+                }
+                group.addTask {
+                    try? await Task.sleep(for: .seconds(10))
+                    return nil
+                }
+                let first = await group.next() ?? nil
+                group.cancelAll()
+                return first
+            }
+            await feed.unsubscribe(subscription)
+            // check
+            #expect(event?.kind == "created")
+            #expect(event?.day == bookable.day.description)
         }
     }
 }
