@@ -60,6 +60,11 @@ let package = Package(
             dependencies: ["CImaging", "CLibQREncode"],
             swiftSettings: swiftSettings
         ),
+        // Reports: CSV in UTF-8 with BOM or CP932 (iconv), streamed; SVG charts. No web framework.
+        .target(
+            name: "MadoguchiReports",
+            swiftSettings: swiftSettings
+        ),
         // Operations jobs: snapshots (create, verify, restore, retention) and the nightly schedule.
         .target(
             name: "MadoguchiJobs",
@@ -91,6 +96,7 @@ let package = Package(
                 "MadoguchiArchive",
                 "MadoguchiImaging",
                 "MadoguchiJobs",
+                "MadoguchiReports",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -108,6 +114,7 @@ let package = Package(
                 "MadoguchiArchive",
                 "MadoguchiImaging",
                 "MadoguchiJobs",
+                "MadoguchiReports",
                 "MadoguchiSites",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -145,6 +152,11 @@ let package = Package(
         .testTarget(
             name: "MadoguchiDatabaseTests",
             dependencies: ["MadoguchiDatabase", "MadoguchiTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MadoguchiReportsTests",
+            dependencies: ["MadoguchiReports"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -38,6 +38,7 @@ public enum Sites {
             SlotAdminController(services: services).routes,
             BookingApiController(services: services).routes,
             StatusController(services: services).routes,
+            StatisticsController(services: services).routes,
         ] {
             guardian.register(routes, on: router, catalog: &catalog)
         }

@@ -1,22 +1,12 @@
 import Foundation
+import MadoguchiReports
 
-/// CSV for Excel: RFC 4180 quoting, CRLF line ends, UTF-8 with a BOM so Excel detects the encoding.
-/// Cells that start like a formula are prefixed with an apostrophe (CSV injection, OWASP).
+/// The audit log's CSV for Excel: UTF-8 with a BOM so Excel detects the encoding, built in memory
+/// (audit searches are bounded). Quoting and formula neutralising are CSVFormat's.
 struct CSVWriter {
     private(set) var text = "\u{FEFF}"
 
     mutating func row(_ cells: [String]) {
-        text += cells.map(Self.escape).joined(separator: ",") + "\r\n"
-    }
-
-    static func escape(_ cell: String) -> String {
-        var value = cell
-        if let first = value.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) {
-            value = "'" + value
-        }
-        if value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
-            return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-        }
-        return value
+        text += CSVFormat.line(cells)
     }
 }

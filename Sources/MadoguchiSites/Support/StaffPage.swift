@@ -21,7 +21,7 @@ enum StaffPage {
                 summary: "申請者の検索、申請受付、書類イメージの閲覧"),
         NavItem(label: "カード管理簿", href: "/ledger", permission: .ledgerView, available: false,
                 summary: "発行一覧表の取込、交付工程、保管場所"),
-        NavItem(label: "集計・統計", href: "/statistics", permission: .statisticsView, available: false,
+        NavItem(label: "集計・統計", href: "/statistics", permission: .statisticsView, available: true,
                 summary: "日・週・月・年の集計、CSV出力"),
         NavItem(label: "予約枠の設定", href: "/admin/slots", permission: .slotsManage, available: true,
                 summary: "窓口ごとの予約枠ルール、臨時開庁、休業日、受付期間"),

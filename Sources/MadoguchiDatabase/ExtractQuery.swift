@@ -1,0 +1,136 @@
+import Foundation
+import Logging
+import MadoguchiDomain
+import PostgresNIO
+
+/// A multi-condition extract (D2) over bookings or intake records: the same conditions for the
+/// count preview, the streamed CSV on the staff site and `madoguchi export`.
+public struct ExtractQuery: Sendable, Equatable {
+    public enum Dataset: String, CaseIterable, Sendable {
+        case bookings, intakes
+
+        public var label: String { self == .bookings ? "来庁予約" : "申請受付" }
+    }
+
+    public var dataset: Dataset
+    public var from: CalendarDate?
+    public var through: CalendarDate?
+    public var locationID: Int64?
+    /// Bookings only.
+    public var purpose: BookingPurpose?
+    public var status: BookingStatus?
+    /// A booking channel (web, phone, counter) or an intake channel (counter, outreach, …).
+    public var channel: String?
+    /// Age on the day of the visit or the intake, inclusive.
+    public var ageMin: Int?
+    public var ageMax: Int?
+
+    public init(dataset: Dataset, from: CalendarDate? = nil, through: CalendarDate? = nil, locationID: Int64? = nil,
+                purpose: BookingPurpose? = nil, status: BookingStatus? = nil, channel: String? = nil, ageMin: Int? = nil, ageMax: Int? = nil) {
+        self.dataset = dataset
+        self.from = from
+        self.through = through
+        self.locationID = locationID
+        self.purpose = purpose
+        self.status = status
+        self.channel = channel
+        self.ageMin = ageMin
+        self.ageMax = ageMax
+    }
+
+    public var columns: [String] {
+        switch dataset {
+        case .bookings: ["予約番号", "来庁日", "時刻", "庁舎・窓口", "目的", "状態", "予約方法", "氏名", "フリガナ", "生年月日", "年齢", "電話番号",
+                         "申請書ID", "登録日時"]
+        case .intakes: ["申請書ID", "受付日", "受付方法", "庁舎・窓口", "氏名", "フリガナ", "生年月日", "年齢", "本人確認", "手数料収納額"]
+        }
+    }
+
+    /// A short description for the audit log.
+    public var summary: String {
+        var parts = [dataset.rawValue]
+        if let from { parts.append("from=\(from)") }
+        if let through { parts.append("to=\(through)") }
+        if let locationID { parts.append("location=\(locationID)") }
+        if let purpose { parts.append("purpose=\(purpose.rawValue)") }
+        if let status { parts.append("status=\(status.rawValue)") }
+        if let channel { parts.append("channel=\(channel)") }
+        if let ageMin { parts.append("age>=\(ageMin)") }
+        if let ageMax { parts.append("age<=\(ageMax)") }
+        return parts.joined(separator: " ")
+    }
+
+    func query(count: Bool) -> PostgresQuery {
+        let select: String, from: String, day: String, age: String, location: String, channelColumn: String
+        var extra: [String] = []
+        switch dataset {
+        case .bookings:
+            day = "s.day"
+            age = "date_part('year', age(s.day, b.birth_date))::int"
+            location = "s.location_id"
+            channelColumn = "b.channel"
+            from = "booking b JOIN slot s ON s.id = b.slot_id JOIN location l ON l.id = s.location_id"
+            select = """
+                ARRAY[b.code, s.day::text, to_char(s.starts_at AT TIME ZONE 'Asia/Tokyo', 'HH24:MI'), l.name, s.purpose, b.status, b.channel,
+                      trim(b.family_name || '　' || b.given_name, '　'), trim(b.family_kana || '　' || b.given_kana, '　'), b.birth_date::text,
+                      \(age)::text, b.phone, coalesce(b.application_id, ''), to_char(b.created_at AT TIME ZONE 'Asia/Tokyo', 'YYYY-MM-DD HH24:MI')]
+                """
+            extra = ["($4::text IS NULL OR s.purpose = $4)", "($5::text IS NULL OR b.status = $5)"]
+        case .intakes:
+            day = "i.received_on"
+            age = "date_part('year', age(i.received_on, a.birth_date))::int"
+            location = "i.location_id"
+            channelColumn = "i.channel"
+            from = "intake i JOIN applicant a ON a.id = i.applicant_id LEFT JOIN location l ON l.id = i.location_id"
+            select = """
+                ARRAY[i.application_id, i.received_on::text, i.channel, coalesce(l.name, ''),
+                      trim(a.family_name || '　' || a.given_name, '　'), trim(a.family_kana || '　' || a.given_kana, '　'), a.birth_date::text,
+                      \(age)::text, CASE WHEN i.identity_verified THEN '済' ELSE '' END,
+                      (SELECT coalesce(sum(f.amount), 0) FROM fee f WHERE f.intake_id = i.id AND f.status = 'paid')::text]
+                """
+            extra = ["($4::text IS NULL OR true)", "($5::text IS NULL OR true)"]
+        }
+        let conditions = ["($1::date IS NULL OR \(day) >= $1::date)", "($2::date IS NULL OR \(day) <= $2::date)",
+                          "($3::bigint IS NULL OR \(location) = $3)"] + extra
+            + ["($6::text IS NULL OR \(channelColumn) = $6)", "($7::int IS NULL OR \(age) >= $7)", "($8::int IS NULL OR \(age) <= $8)"]
+        let order = dataset == .bookings ? "s.starts_at, b.id" : "i.received_on, i.id"
+        var query = PostgresQuery(unsafeSQL: count
+            ? "SELECT count(*)::bigint FROM \(from) WHERE \(conditions.joined(separator: " AND "))"
+            : "SELECT \(select) FROM \(from) WHERE \(conditions.joined(separator: " AND ")) ORDER BY \(order)")
+        query.binds.append(self.from?.description)
+        query.binds.append(through?.description)
+        query.binds.append(locationID)
+        query.binds.append(purpose?.rawValue)
+        query.binds.append(status?.rawValue)
+        query.binds.append(channel)
+        query.binds.append(ageMin)
+        query.binds.append(ageMax)
+        return query
+    }
+
+    public func count(on database: Database) async throws -> Int64 {
+        try await database.client.first(query(count: true), as: (Int64).self, logger: database.logger) ?? 0
+    }
+
+    /// Every matching row, in order, as cells with codes turned into Japanese words. The rows come
+    /// from PostgreSQL as a stream with back-pressure: `body` sees one row at a time and nothing
+    /// holds the whole result.
+    public func rows(on database: Database, _ body: ([String]) async throws -> Void) async throws {
+        for try await (cells) in try await database.client.query(query(count: false), logger: database.logger).decode(([String]).self) {
+            try await body(label(cells))
+        }
+    }
+
+    func label(_ cells: [String]) -> [String] {
+        var cells = cells
+        switch dataset {
+        case .bookings:
+            cells[4] = BookingPurpose(rawValue: cells[4])?.label ?? cells[4]
+            cells[5] = BookingStatus(rawValue: cells[5])?.label ?? cells[5]
+            cells[6] = BookingChannel(rawValue: cells[6])?.label ?? cells[6]
+        case .intakes:
+            cells[2] = IntakeChannel(rawValue: cells[2])?.label ?? cells[2]
+        }
+        return cells
+    }
+}

@@ -1,0 +1,112 @@
+import Foundation
+import Logging
+import MadoguchiDomain
+import PostgresNIO
+
+/// Totals for the statistics page (D1), straight from the rows: each is one grouped query over
+/// an indexed date column, fast enough on millions of rows (see the statistics benchmark) that no
+/// roll-up table has to be kept in step.
+public struct StatisticsStore: Sendable {
+    public let database: Database
+    var logger: Logger { database.logger }
+
+    public init(database: Database) {
+        self.database = database
+    }
+
+    /// One period's figures: named counts in a fixed order per kind of total.
+    public struct Row: Sendable, Equatable {
+        public var start: CalendarDate
+        public var values: [Int64]
+    }
+
+    public struct Table: Sendable, Equatable {
+        public var columns: [String]
+        public var rows: [Row]
+        public var totals: [Int64] {
+            columns.indices.map { index in rows.reduce(0) { $0 + $1.values[index] } }
+        }
+    }
+
+    public enum Kind: String, CaseIterable, Sendable {
+        case bookings, intakes, fees, documents
+
+        public var label: String {
+            switch self {
+            case .bookings: "来庁予約"
+            case .intakes: "申請受付"
+            case .fees: "手数料"
+            case .documents: "書類イメージ"
+            }
+        }
+    }
+
+    /// The date each kind is counted on (Tokyo), the measures, and the table and location column.
+    static func definition(_ kind: Kind) -> (date: String, measures: [(String, String)], from: String, location: String) {
+        switch kind {
+        case .bookings:
+            return ("s.day", [
+                ("予約（取消除く）", "count(*) FILTER (WHERE b.status <> 'cancelled')"),
+                ("申請", "count(*) FILTER (WHERE b.status <> 'cancelled' AND s.purpose = 'application')"),
+                ("交付", "count(*) FILTER (WHERE b.status <> 'cancelled' AND s.purpose = 'pickup')"),
+                ("ネット", "count(*) FILTER (WHERE b.status <> 'cancelled' AND b.channel = 'web')"),
+                ("電話", "count(*) FILTER (WHERE b.status <> 'cancelled' AND b.channel = 'phone')"),
+                ("窓口", "count(*) FILTER (WHERE b.status <> 'cancelled' AND b.channel = 'counter')"),
+                ("来庁（消し込み）", "count(*) FILTER (WHERE b.status = 'checked_in')"),
+                ("不来庁", "count(*) FILTER (WHERE b.status = 'no_show')"),
+                ("取消", "count(*) FILTER (WHERE b.status = 'cancelled')"),
+            ], "booking b JOIN slot s ON s.id = b.slot_id", "s.location_id")
+        case .intakes:
+            return ("i.received_on", [
+                ("受付", "count(*)"),
+                ("窓口申請", "count(*) FILTER (WHERE i.channel = 'counter')"),
+                ("出張申請", "count(*) FILTER (WHERE i.channel = 'outreach')"),
+                ("勤務地等経由", "count(*) FILTER (WHERE i.channel = 'workplace')"),
+                ("申請サポート", "count(*) FILTER (WHERE i.channel = 'support')"),
+                ("本人確認済", "count(*) FILTER (WHERE i.identity_verified)"),
+            ], "intake i", "i.location_id")
+        case .fees:
+            return ("(f.paid_at AT TIME ZONE 'Asia/Tokyo')::date", [
+                ("収納件数", "count(*) FILTER (WHERE f.status IN ('paid', 'refunded'))"),
+                ("収納額（円）", "coalesce(sum(f.amount) FILTER (WHERE f.status IN ('paid', 'refunded')), 0)"),
+                ("還付件数", "count(*) FILTER (WHERE f.status = 'refunded')"),
+                ("還付額（円）", "coalesce(sum(f.amount) FILTER (WHERE f.status = 'refunded'), 0)"),
+            ], "fee f", "f.location_id")
+        case .documents:
+            return ("(d.uploaded_at AT TIME ZONE 'Asia/Tokyo')::date", [
+                ("書類", "count(*)"),
+                ("ページ", "coalesce(sum(d.page_count), 0)"),
+            ], "document d", "NULL::bigint")
+        }
+    }
+
+    /// Totals of `kind` per `period` from `from` through `through`, for one location or all.
+    public func totals(_ kind: Kind, period: StatisticsPeriod, from: CalendarDate, through: CalendarDate,
+                       locationID: Int64?) async throws -> Table {
+        let (date, measures, table, location) = Self.definition(kind)
+        let select = measures.map { "(\($0.1))::bigint" }.joined(separator: ", ")
+        var query = PostgresQuery(unsafeSQL: """
+            SELECT \(period.sqlStart(date))::text AS p, ARRAY[\(select)] FROM \(table)
+            WHERE \(date) BETWEEN $1::date AND $2::date AND ($3::bigint IS NULL OR \(location) = $3)
+            GROUP BY 1 ORDER BY 1
+            """)
+        query.binds.append(from.description)
+        query.binds.append(through.description)
+        query.binds.append(locationID)
+        let rows = try await database.client.all(query, as: (String, [Int64]).self, logger: logger).map {
+            Row(start: CalendarDate($0.0)!, values: $0.1)
+        }
+        return Table(columns: measures.map(\.0), rows: rows)
+    }
+
+    /// Bookings of the range per location, for the comparison table.
+    public func bookingsByLocation(from: CalendarDate, through: CalendarDate) async throws -> [(String, Int64, Int64, Int64)] {
+        try await database.client.all("""
+            SELECT l.name, count(*) FILTER (WHERE b.status <> 'cancelled')::bigint, count(*) FILTER (WHERE b.status = 'checked_in')::bigint,
+                   count(*) FILTER (WHERE b.status = 'no_show')::bigint
+            FROM booking b JOIN slot s ON s.id = b.slot_id JOIN location l ON l.id = s.location_id
+            WHERE s.day BETWEEN \(from.description)::date AND \(through.description)::date
+            GROUP BY l.name, l.sort_order ORDER BY l.sort_order, l.name
+            """, as: (String, Int64, Int64, Int64).self, logger: logger)
+    }
+}
