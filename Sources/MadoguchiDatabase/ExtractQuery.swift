@@ -65,17 +65,17 @@ public struct ExtractQuery: Sendable, Equatable {
         var extra: [String] = []
         switch dataset {
         case .bookings:
-            day = "s.day"
-            age = "date_part('year', age(s.day, b.birth_date))::int"
-            location = "s.location_id"
+            day = "b.day"
+            age = "date_part('year', age(b.day, b.birth_date))::int"
+            location = "b.location_id"
             channelColumn = "b.channel"
-            from = "booking b JOIN slot s ON s.id = b.slot_id JOIN location l ON l.id = s.location_id"
+            from = "booking b JOIN slot s ON s.id = b.slot_id JOIN location l ON l.id = b.location_id"
             select = """
                 ARRAY[b.code, s.day::text, to_char(s.starts_at AT TIME ZONE 'Asia/Tokyo', 'HH24:MI'), l.name, s.purpose, b.status, b.channel,
                       trim(b.family_name || '　' || b.given_name, '　'), trim(b.family_kana || '　' || b.given_kana, '　'), b.birth_date::text,
                       \(age)::text, b.phone, coalesce(b.application_id, ''), to_char(b.created_at AT TIME ZONE 'Asia/Tokyo', 'YYYY-MM-DD HH24:MI')]
                 """
-            extra = ["($4::text IS NULL OR s.purpose = $4)", "($5::text IS NULL OR b.status = $5)"]
+            extra = ["($4::text IS NULL OR b.purpose = $4)", "($5::text IS NULL OR b.status = $5)"]
         case .intakes:
             day = "i.received_on"
             age = "date_part('year', age(i.received_on, a.birth_date))::int"

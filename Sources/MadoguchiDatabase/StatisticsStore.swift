@@ -45,17 +45,17 @@ public struct StatisticsStore: Sendable {
     static func definition(_ kind: Kind) -> (date: String, measures: [(String, String)], from: String, location: String) {
         switch kind {
         case .bookings:
-            return ("s.day", [
+            return ("b.day", [
                 ("予約（取消除く）", "count(*) FILTER (WHERE b.status <> 'cancelled')"),
-                ("申請", "count(*) FILTER (WHERE b.status <> 'cancelled' AND s.purpose = 'application')"),
-                ("交付", "count(*) FILTER (WHERE b.status <> 'cancelled' AND s.purpose = 'pickup')"),
+                ("申請", "count(*) FILTER (WHERE b.status <> 'cancelled' AND b.purpose = 'application')"),
+                ("交付", "count(*) FILTER (WHERE b.status <> 'cancelled' AND b.purpose = 'pickup')"),
                 ("ネット", "count(*) FILTER (WHERE b.status <> 'cancelled' AND b.channel = 'web')"),
                 ("電話", "count(*) FILTER (WHERE b.status <> 'cancelled' AND b.channel = 'phone')"),
                 ("窓口", "count(*) FILTER (WHERE b.status <> 'cancelled' AND b.channel = 'counter')"),
                 ("来庁（消し込み）", "count(*) FILTER (WHERE b.status = 'checked_in')"),
                 ("不来庁", "count(*) FILTER (WHERE b.status = 'no_show')"),
                 ("取消", "count(*) FILTER (WHERE b.status = 'cancelled')"),
-            ], "booking b JOIN slot s ON s.id = b.slot_id", "s.location_id")
+            ], "booking b", "b.location_id")
         case .intakes:
             return ("i.received_on", [
                 ("受付", "count(*)"),
@@ -104,8 +104,8 @@ public struct StatisticsStore: Sendable {
         try await database.client.all("""
             SELECT l.name, count(*) FILTER (WHERE b.status <> 'cancelled')::bigint, count(*) FILTER (WHERE b.status = 'checked_in')::bigint,
                    count(*) FILTER (WHERE b.status = 'no_show')::bigint
-            FROM booking b JOIN slot s ON s.id = b.slot_id JOIN location l ON l.id = s.location_id
-            WHERE s.day BETWEEN \(from.description)::date AND \(through.description)::date
+            FROM booking b JOIN location l ON l.id = b.location_id
+            WHERE b.day BETWEEN \(from.description)::date AND \(through.description)::date
             GROUP BY l.name, l.sort_order ORDER BY l.sort_order, l.name
             """, as: (String, Int64, Int64, Int64).self, logger: logger)
     }
