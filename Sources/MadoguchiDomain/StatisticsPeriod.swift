@@ -15,18 +15,7 @@ public enum StatisticsPeriod: String, CaseIterable, Sendable, Codable {
         }
     }
 
-    /// The SQL expression giving the first day of the period a `date` expression falls in.
-    public func sqlStart(_ date: String) -> String {
-        switch self {
-        case .day: "(\(date))::date"
-        case .week: "date_trunc('week', \(date))::date"
-        case .month: "date_trunc('month', \(date))::date"
-        case .fiscalYear: "make_date(extract(year FROM (\(date)) - interval '3 months')::int, 4, 1)"
-        case .year: "date_trunc('year', \(date))::date"
-        }
-    }
-
-    /// The first day of the period `day` falls in (the same rule in Swift, for ranges and labels).
+    /// The first day of the period `day` falls in.
     public func start(of day: CalendarDate) -> CalendarDate {
         switch self {
         case .day: return day

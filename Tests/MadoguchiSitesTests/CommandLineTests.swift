@@ -22,6 +22,38 @@ struct CommandLineTests {
                                      environment: environment, workingDirectory: storage.path)
     }
 
+    @Test("seed bookings, then export them with conditions in UTF-8 and CP932; a bad option is refused")
+    func seedAndExport() async throws {
+        // setup
+        let storage = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("mdg-export-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: storage, withIntermediateDirectories: true)
+        let cluster = try PrivateCluster(storage: storage, unsafeFastMode: true)
+        try cluster.start(logger: Logger(label: "test"))
+        defer {
+            try? cluster.stop(logger: Logger(label: "test"))
+            try? FileManager.default.removeItem(at: storage)
+        }
+        #expect(try madoguchi("seed bookings --count 3000 --years 1", storage: storage).status != 0, "needs the confirmation flag")
+        let seed = try madoguchi("seed bookings --count 3000 --years 1 --i-understand-this-adds-fake-data", storage: storage)
+        #expect(seed.status == 0, "\(seed.output)")
+        // act
+        let all = try madoguchi("export bookings --output all.csv", storage: storage)
+        let noShows = try madoguchi("export bookings --status no_show --encoding cp932 --output no-shows.csv", storage: storage)
+        let bad = try madoguchi("export bookings --status lost --output x.csv", storage: storage)
+        // check
+        #expect(all.status == 0, "\(all.output)")
+        #expect(all.output.contains("3000 rows written"))
+        let utf8 = try Data(contentsOf: storage.appendingPathComponent("all.csv"))
+        #expect(Array(utf8.prefix(3)) == [0xEF, 0xBB, 0xBF])
+        #expect(String(decoding: utf8, as: UTF8.self).components(separatedBy: "\r\n").count == 3002)
+        #expect(noShows.output.contains("300 rows written"), "\(noShows.output)")
+        let cp932 = try Data(contentsOf: storage.appendingPathComponent("no-shows.csv"))
+        #expect(cp932.prefix(3) != Data([0xEF, 0xBB, 0xBF]))
+        #expect(String(data: cp932, encoding: .utf8) == nil, "Shift_JIS, not UTF-8")
+        #expect(bad.status != 0)
+        #expect(!FileManager.default.fileExists(atPath: storage.appendingPathComponent("x.csv").path))
+    }
+
     @Test("snapshot create, list, verify; data changed; snapshot restore into a new storage folder gives the old data back")
     func snapshotFlow() async throws {
         // setup
