@@ -38,4 +38,14 @@ public enum StatisticsPeriod: String, CaseIterable, Sendable, Codable {
         case .year: return "\(start.year)年"
         }
     }
+
+    /// A compact label for chart axes, where a dozen full labels would overlap.
+    public func shortLabel(start: CalendarDate) -> String {
+        switch self {
+        case .day, .week: "\(start.month)/\(start.day)"
+        case .month: String(format: "%02d/%d", start.year % 100, start.month)
+        case .fiscalYear: "FY\(start.year)"
+        case .year: "\(start.year)"
+        }
+    }
 }

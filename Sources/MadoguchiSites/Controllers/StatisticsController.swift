@@ -43,7 +43,7 @@ struct StatisticsController {
         for kind in StatisticsStore.Kind.allCases {
             let table = try await store.totals(kind, period: period, from: from, through: through, locationID: locationID)
             let chart = BarChart(title: "\(kind.label) \(table.columns[0])（\(period.label)）",
-                                 bars: table.rows.map { .init(label: period.label(start: $0.start), value: Double($0.values[0])) })
+                                 bars: table.rows.map { .init(label: period.shortLabel(start: $0.start), value: Double($0.values[0])) })
             sections.append([
                 "title": kind.label, "columns": table.columns,
                 "rows": table.rows.map { ["label": period.label(start: $0.start), "start": $0.start.description, "values": $0.values] },
