@@ -27,8 +27,7 @@ public struct RateLimiter: Sendable {
 
     /// Counts one hit for `key` under `limit`; false when the limit is exceeded in this window.
     public func allow(_ limit: Limit, key: String, now: Date) async throws -> Bool {
-        let windowStart = Date(timeIntervalSince1970: (now.timeIntervalSince1970 / limit.window).rounded(.down) * limit.window)
-        let bucket = limit.name + ":" + SecureToken.sha256HexOfString(key).prefix(32)
+        let (bucket, windowStart) = Self.bucket(limit, key: key, now: now)
         let hits = try await database.client.first("""
             INSERT INTO rate_limit (bucket, window_start) VALUES (\(bucket), \(windowStart))
             ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limit.hits + 1
@@ -39,5 +38,38 @@ public struct RateLimiter: Sendable {
             try await database.client.execute("DELETE FROM rate_limit WHERE window_start < \(now.addingTimeInterval(-86_400))", logger: logger)
         }
         return hits <= limit.hits
+    }
+
+    /// Counts one hit on each (limit, key) in one statement; false when any is over its limit.
+    public func allowAll(_ hits: [(Limit, String)], now: Date) async throws -> Bool {
+        guard !hits.isEmpty else { return true }
+        let buckets = hits.map { Self.bucket($0.0, key: $0.1, now: now) }
+        let counted = try await database.client.all("""
+            INSERT INTO rate_limit (bucket, window_start)
+            SELECT b, to_timestamp(w) FROM unnest(\(buckets.map(\.0))::text[], \(buckets.map { $0.1.timeIntervalSince1970 })::float8[]) AS t(b, w)
+            ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limit.hits + 1
+            RETURNING bucket, hits
+            """, as: (String, Int).self, logger: logger)
+        let limits = Dictionary(buckets.enumerated().map { ($0.element.0, hits[$0.offset].0.hits) }, uniquingKeysWith: min)
+        return counted.allSatisfy { $0.1 <= (limits[$0.0] ?? .max) }
+    }
+
+    /// Whether `key` still has room under `limit`, without counting a hit (for limits on
+    /// outcomes, such as bookings made, which are counted with `record` once they happen).
+    public func hasRoom(_ limit: Limit, key: String, now: Date) async throws -> Bool {
+        let (bucket, windowStart) = Self.bucket(limit, key: key, now: now)
+        let hits: Int? = try await database.client.first("""
+            SELECT hits FROM rate_limit WHERE bucket = \(bucket) AND window_start = \(windowStart)
+            """, as: (Int).self, logger: logger)
+        return (hits ?? 0) < limit.hits
+    }
+
+    public func record(_ limit: Limit, key: String, now: Date) async throws {
+        _ = try await allow(limit, key: key, now: now)
+    }
+
+    static func bucket(_ limit: Limit, key: String, now: Date) -> (String, Date) {
+        let windowStart = Date(timeIntervalSince1970: (now.timeIntervalSince1970 / limit.window).rounded(.down) * limit.window)
+        return (limit.name + ":" + SecureToken.sha256HexOfString(key).prefix(32), windowStart)
     }
 }

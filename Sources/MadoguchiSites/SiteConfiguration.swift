@@ -44,11 +44,14 @@ public struct SiteConfiguration: Sendable {
     public var maxOpenBookingsPerPerson = 2
     /// Open bookings one phone number or email address may hold (a family shares one phone).
     public var maxOpenBookingsPerContact = 4
-    /// Public-site booking attempts per address per hour, and per phone/email per day. The
-    /// address limit is generous because mobile carriers put many residents behind one address
-    /// (CGNAT); the per-contact limit and the open-booking caps are the tight ones.
-    public var bookingAttemptsPerAddressPerHour = 600
-    public var bookingAttemptsPerContactPerDay = 10
+    /// Public-site booking attempts (any outcome) per address per hour and per phone/email per
+    /// day: brakes on automated traffic, generous because mobile carriers put many residents
+    /// behind one address (CGNAT) and a refused attempt takes nothing.
+    public var bookingAttemptsPerAddressPerHour = 3000
+    public var bookingAttemptsPerContactPerDay = 50
+    /// Bookings actually made per address per hour: the limit on hoarding seats. With the
+    /// open-booking caps per person and per contact, this is the tight one.
+    public var bookingsMadePerAddressPerHour = 50
     /// Lookups (code + date of birth) per address per hour: the brake on guessing codes.
     public var bookingLookupsPerAddressPerHour = 120
     /// A live day-view stream ends after this long; the browser reconnects with Last-Event-ID.
@@ -89,6 +92,7 @@ public struct SiteConfiguration: Sendable {
         if let v = int("MADOGUCHI_BOOKING_ATTEMPTS_PER_ADDRESS_HOUR"), v > 0 { c.bookingAttemptsPerAddressPerHour = v }
         if let v = int("MADOGUCHI_BOOKING_ATTEMPTS_PER_CONTACT_DAY"), v > 0 { c.bookingAttemptsPerContactPerDay = v }
         if let v = int("MADOGUCHI_BOOKING_LOOKUPS_PER_ADDRESS_HOUR"), v > 0 { c.bookingLookupsPerAddressPerHour = v }
+        if let v = int("MADOGUCHI_BOOKINGS_MADE_PER_ADDRESS_HOUR"), v > 0 { c.bookingsMadePerAddressPerHour = v }
         if let v = environment["MADOGUCHI_SNAPSHOT_TIME"] {
             if v == "off" { c.snapshotMinuteOfDay = nil } else if let minute = SlotRule.minute(v), minute < 24 * 60 { c.snapshotMinuteOfDay = minute }
         }

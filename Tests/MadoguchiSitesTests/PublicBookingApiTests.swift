@@ -97,4 +97,24 @@ struct PublicBookingApiTests {
             #expect(rows == 1)
         }
     }
+
+    @Test("bookings made per address are limited (seat hoarding); refused attempts do not count against it")
+    func hoarding() async throws {
+        try await SiteHarness.run(configure: { $0.bookingsMadePerAddressPerHour = 2 }) { site, _, resident in
+            // setup: one slot with a single seat and a roomy one
+            let small = try await BookableDay.make(site, web: 1, staff: 0, slotCount: 1, name: "小")
+            let big = try await BookableDay.make(site, web: 50, staff: 0, slotCount: 1, name: "大")
+            var api = Browser(resident)
+            // act
+            var statuses: [HTTPResponse.Status] = []
+            for n in 0..<4 {  // one seat: 1 × 201, then 409s that cost nothing
+                statuses.append(try await api.json("/api/v1/public/bookings", method: .post, People.json(n, slot: small.slotIDs[0])).status)
+            }
+            for n in 10..<13 {
+                statuses.append(try await api.json("/api/v1/public/bookings", method: .post, People.json(n, slot: big.slotIDs[0])).status)
+            }
+            // check
+            #expect(statuses == [.created, .conflict, .conflict, .conflict, .created, .tooManyRequests, .tooManyRequests])
+        }
+    }
 }

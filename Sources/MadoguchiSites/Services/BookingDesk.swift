@@ -25,6 +25,8 @@ struct BookingDesk: Sendable {
         case .success(let clean): input = clean
         }
         if actor == .resident { try await limitResident(context: context, contacts: [input.phone, input.email.lowercased()]) }
+        let made = RateLimiter.Limit(name: "booked-addr", hits: services.configuration.bookingsMadePerAddressPerHour, window: 3600)
+        if actor == .resident, !(try await services.rateLimiter.hasRoom(made, key: context.sourceAddress, now: now)) { throw Self.rateLimited }
         let booking = try await services.database.transaction { connection in
             let booking = try await services.bookings.create(slotID: slotID, input: input, actor: actor, overrideDuplicate: overrideDuplicate,
                                                              language: language, now: now, on: connection)
@@ -34,6 +36,7 @@ struct BookingDesk: Sendable {
                 on: connection)
             return booking
         }
+        if actor == .resident { try await services.rateLimiter.record(made, key: context.sourceAddress, now: now) }
         return .booked(booking)
     }
 
@@ -68,15 +71,14 @@ struct BookingDesk: Sendable {
         }
     }
 
-    /// Per-address and per-contact limits for residents' booking attempts, counted in PostgreSQL.
+    /// Per-address and per-contact limits for residents' booking attempts, counted in PostgreSQL
+    /// (one statement for all of them).
     func limitResident(context: AppRequestContext, contacts: [String]) async throws {
-        let now = services.clock.now(), configuration = services.configuration
+        let configuration = services.configuration
         let perAddress = RateLimiter.Limit(name: "book-addr", hits: configuration.bookingAttemptsPerAddressPerHour, window: 3600)
-        guard try await services.rateLimiter.allow(perAddress, key: context.sourceAddress, now: now) else { throw Self.rateLimited }
         let perContact = RateLimiter.Limit(name: "book-contact", hits: configuration.bookingAttemptsPerContactPerDay, window: 86_400)
-        for contact in contacts where !contact.isEmpty {
-            guard try await services.rateLimiter.allow(perContact, key: contact, now: now) else { throw Self.rateLimited }
-        }
+        let hits = [(perAddress, context.sourceAddress)] + Set(contacts.filter { !$0.isEmpty }).map { (perContact, $0) }
+        guard try await services.rateLimiter.allowAll(hits, now: services.clock.now()) else { throw Self.rateLimited }
     }
 
     /// The brake on guessing booking codes: lookups per address.
