@@ -27,8 +27,15 @@ public struct RateLimiter: Sendable {
 
     /// Counts one hit for `key` under `limit`; false when the limit is exceeded in this window.
     public func allow(_ limit: Limit, key: String, now: Date) async throws -> Bool {
+        try await allow(limit, key: key, now: now, on: database.client)
+    }
+
+    /// The same inside the caller's transaction: the hit is counted only if that transaction
+    /// commits, and concurrent transactions for the same key queue on the counter row, so a
+    /// limit on outcomes (bookings made) is exact and refused attempts never count.
+    public func allow(_ limit: Limit, key: String, now: Date, on executor: some SQLExecutor) async throws -> Bool {
         let (bucket, windowStart) = Self.bucket(limit, key: key, now: now)
-        let hits = try await database.client.first("""
+        let hits = try await executor.first("""
             INSERT INTO rate_limit (bucket, window_start) VALUES (\(bucket), \(windowStart))
             ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limit.hits + 1
             RETURNING hits
@@ -52,20 +59,6 @@ public struct RateLimiter: Sendable {
             """, as: (String, Int).self, logger: logger)
         let limits = Dictionary(buckets.enumerated().map { ($0.element.0, hits[$0.offset].0.hits) }, uniquingKeysWith: min)
         return counted.allSatisfy { $0.1 <= (limits[$0.0] ?? .max) }
-    }
-
-    /// Whether `key` still has room under `limit`, without counting a hit (for limits on
-    /// outcomes, such as bookings made, which are counted with `record` once they happen).
-    public func hasRoom(_ limit: Limit, key: String, now: Date) async throws -> Bool {
-        let (bucket, windowStart) = Self.bucket(limit, key: key, now: now)
-        let hits: Int? = try await database.client.first("""
-            SELECT hits FROM rate_limit WHERE bucket = \(bucket) AND window_start = \(windowStart)
-            """, as: (Int).self, logger: logger)
-        return (hits ?? 0) < limit.hits
-    }
-
-    public func record(_ limit: Limit, key: String, now: Date) async throws {
-        _ = try await allow(limit, key: key, now: now)
     }
 
     static func bucket(_ limit: Limit, key: String, now: Date) -> (String, Date) {

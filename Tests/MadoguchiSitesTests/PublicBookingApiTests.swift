@@ -117,4 +117,24 @@ struct PublicBookingApiTests {
             #expect(statuses == [.created, .conflict, .conflict, .conflict, .created, .tooManyRequests, .tooManyRequests])
         }
     }
+
+    @Test("the hoarding limit holds exactly under concurrency: 20 requests at once, limit 3")
+    func hoardingConcurrent() async throws {
+        try await SiteHarness.run(configure: { $0.bookingsMadePerAddressPerHour = 3 }) { site, _, resident in
+            let big = try await BookableDay.make(site, web: 50, staff: 0, slotCount: 1)
+            let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
+                for n in 0..<20 {
+                    group.addTask {
+                        var api = Browser(resident)
+                        return try await api.json("/api/v1/public/bookings", method: .post, People.json(n, slot: big.slotIDs[0])).status
+                    }
+                }
+                var all: [HTTPResponse.Status] = []
+                for try await status in group { all.append(status) }
+                return all
+            }
+            #expect(statuses.filter { $0 == .created }.count == 3)
+            #expect(statuses.filter { $0 == .tooManyRequests }.count == 17)
+        }
+    }
 }

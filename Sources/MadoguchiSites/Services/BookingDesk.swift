@@ -26,17 +26,20 @@ struct BookingDesk: Sendable {
         }
         if actor == .resident { try await limitResident(context: context, contacts: [input.phone, input.email.lowercased()]) }
         let made = RateLimiter.Limit(name: "booked-addr", hits: services.configuration.bookingsMadePerAddressPerHour, window: 3600)
-        if actor == .resident, !(try await services.rateLimiter.hasRoom(made, key: context.sourceAddress, now: now)) { throw Self.rateLimited }
         let booking = try await services.database.transaction { connection in
             let booking = try await services.bookings.create(slotID: slotID, input: input, actor: actor, overrideDuplicate: overrideDuplicate,
                                                              language: language, now: now, on: connection)
+            // The hoarding limit counts bookings made, inside their transaction: a refused
+            // attempt rolls its count back with it.
+            if actor == .resident, !(try await services.rateLimiter.allow(made, key: context.sourceAddress, now: now, on: connection)) {
+                throw Self.rateLimited
+            }
             try await services.auditLog.record(services.event(
                 context, action: "booking.create", recordType: "booking", recordID: String(booking.id),
                 detail: "channel=\(booking.channel.rawValue) slot=\(slotID)\(booking.duplicateOverride ? " duplicate-override" : "")"),
                 on: connection)
             return booking
         }
-        if actor == .resident { try await services.rateLimiter.record(made, key: context.sourceAddress, now: now) }
         return .booked(booking)
     }
 
