@@ -271,7 +271,8 @@ public struct BookingStore: Sendable {
                    version = version + 1, updated_at = now()
             WHERE id = \(bookingID) AND version = \(expectedVersion) RETURNING id
             """, as: (Int64).self, logger: logger) != nil else {
-            throw try await find(id: bookingID) == nil ? BookingError.notFound : BookingError.staleVersion
+            let exists = try await bookings("b.id = $1", [bookingID], on: connection).isEmpty == false
+            throw exists ? BookingError.staleVersion : BookingError.notFound
         }
     }
 

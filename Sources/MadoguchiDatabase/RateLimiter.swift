@@ -27,7 +27,9 @@ public struct RateLimiter: Sendable {
 
     /// Counts one hit for `key` under `limit`; false when the limit is exceeded in this window.
     public func allow(_ limit: Limit, key: String, now: Date) async throws -> Bool {
-        try await allow(limit, key: key, now: now, on: database.client)
+        let allowed = try await allow(limit, key: key, now: now, on: database.client)
+        try await tidy(now: now)
+        return allowed
     }
 
     /// The same inside the caller's transaction: the hit is counted only if that transaction
@@ -40,10 +42,6 @@ public struct RateLimiter: Sendable {
             ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limit.hits + 1
             RETURNING hits
             """, as: (Int).self, logger: logger) ?? 0
-        // Old windows are useless; a few requests tidy them up instead of a job.
-        if Int.random(in: 0..<200) == 0 {
-            try await database.client.execute("DELETE FROM rate_limit WHERE window_start < \(now.addingTimeInterval(-86_400))", logger: logger)
-        }
         return hits <= limit.hits
     }
 
@@ -58,7 +56,17 @@ public struct RateLimiter: Sendable {
             RETURNING bucket, hits
             """, as: (String, Int).self, logger: logger)
         let limits = Dictionary(buckets.enumerated().map { ($0.element.0, hits[$0.offset].0.hits) }, uniquingKeysWith: min)
+        try await tidy(now: now)
         return counted.allSatisfy { $0.1 <= (limits[$0.0] ?? .max) }
+    }
+
+    /// Old windows are useless; now and then a request deletes them instead of a job. Only
+    /// outside a caller's transaction: from inside one, waiting for a pool connection while
+    /// holding a counter row that other pooled transactions wait for would deadlock the pool.
+    func tidy(now: Date) async throws {
+        if Int.random(in: 0..<200) == 0 {
+            try await database.client.execute("DELETE FROM rate_limit WHERE window_start < \(now.addingTimeInterval(-86_400))", logger: logger)
+        }
     }
 
     static func bucket(_ limit: Limit, key: String, now: Date) -> (String, Date) {
