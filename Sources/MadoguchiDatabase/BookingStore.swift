@@ -136,9 +136,9 @@ public struct BookingStore: Sendable {
             } else if let phone = BookingInput.phoneDigits(trimmed) {
                 conditions.append("b.phone = \(bind(phone))")
             } else if let kana = Kana.searchKey(trimmed), !kana.isEmpty {
-                conditions.append("b.kana_key LIKE \(bind(kana.replacingOccurrences(of: "%", with: "") + "%"))")
+                conditions.append("b.kana_key LIKE \(bind(Self.likeEscaped(kana) + "%"))")
             } else {
-                conditions.append("(b.family_name || b.given_name) LIKE \(bind("%" + trimmed.replacingOccurrences(of: "%", with: "") + "%"))")
+                conditions.append("(b.family_name || b.given_name) LIKE \(bind("%" + Self.likeEscaped(trimmed) + "%"))")
             }
         }
         if let from { conditions.append("s.day >= \(bind(from.description))::date") }
@@ -146,6 +146,11 @@ public struct BookingStore: Sendable {
         if conditions.isEmpty { return [] }
         return try await bookings(conditions.joined(separator: " AND "), binds, order: "s.starts_at DESC, b.id DESC", limit: limit,
                                   on: database.client)
+    }
+
+    /// `text` taken literally in a LIKE pattern (backslash is PostgreSQL's default escape).
+    static func likeEscaped(_ text: String) -> String {
+        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
     }
 
     /// Open bookings of the same person for the same purpose (A3): normalised kana and date of
@@ -192,21 +197,24 @@ public struct BookingStore: Sendable {
         }
     }
 
-    /// Moves a booking to another slot of the same purpose: the new seat is taken before the old
-    /// one is given back, both slot rows locked in id order so that crossing moves cannot deadlock.
+    /// Moves a booking to another slot of the same purpose. The booking row is locked first (as
+    /// cancel does), and its slot and seat are read under that lock, so two moves or a move and a
+    /// cancel of the same booking queue instead of both giving back the same seat; then both slot
+    /// rows are locked in id order, so crossing moves cannot deadlock; the new seat is taken
+    /// before the old one is given back.
     public func move(bookingID: Int64, to slotID: Int64, actor: Actor, now: Date, on connection: PostgresConnection) async throws -> Booking {
-        guard let booking = try await bookings("b.id = $1", [bookingID], on: connection).first else { throw BookingError.notFound }
-        guard booking.isOpen(at: now) else { throw BookingError.notChangeable }
-        guard booking.slotID != slotID else { return booking }
-        try await connection.execute("SELECT id FROM slot WHERE id IN (\(booking.slotID), \(slotID)) ORDER BY id FOR UPDATE", logger: logger)
-        guard let status = try await connection.first("SELECT status FROM booking WHERE id = \(bookingID) FOR UPDATE",
-                                                      as: (String).self, logger: logger), status == "booked"
-        else { throw BookingError.notChangeable }
+        guard let (currentSlot, currentSeat, status) = try await connection.first("""
+            SELECT slot_id, seat, status FROM booking WHERE id = \(bookingID) FOR UPDATE
+            """, as: (Int64, String, String).self, logger: logger) else { throw BookingError.notFound }
+        guard status == "booked", let booking = try await bookings("b.id = $1", [bookingID], on: connection).first,
+              booking.isOpen(at: now) else { throw BookingError.notChangeable }
+        guard currentSlot != slotID else { return booking }
+        try await connection.execute("SELECT id FROM slot WHERE id IN (\(currentSlot), \(slotID)) ORDER BY id FOR UPDATE", logger: logger)
         guard let target = try await bookingSlot(slotID, on: connection) else { throw BookingError.slotNotFound }
         guard target.purpose == booking.purpose else { throw BookingError.purposeMismatch }
         try check(target, for: actor, now: now)
         let seat = try await takeSeat(slotID, actor: actor, on: connection)
-        try await releaseSeat(slotID: booking.slotID, seat: booking.seat, on: connection)
+        try await releaseSeat(slotID: currentSlot, seat: currentSeat, on: connection)
         try await connection.execute("""
             UPDATE booking SET slot_id = \(slotID), seat = \(seat), version = version + 1, updated_at = now() WHERE id = \(bookingID)
             """, logger: logger)

@@ -25,10 +25,14 @@ public struct JobRunStore: Sendable {
 
     /// Starts a run. For a scheduled one, nil when this night's run exists already (another
     /// instance took it): the unique index makes that decision, not a race between instances.
+    /// A night whose run failed is tried again an hour later.
     public func start(kind: String, trigger: String, night: String? = nil) async throws -> Int64? {
         try await database.client.first("""
             INSERT INTO job_run (kind, trigger, night) VALUES (\(kind), \(trigger), \(night)::date)
-            ON CONFLICT (kind, night) WHERE trigger = 'schedule' DO NOTHING RETURNING id
+            ON CONFLICT (kind, night) WHERE trigger = 'schedule' DO UPDATE
+                SET status = 'running', started_at = now(), finished_at = NULL, detail = job_run.detail || ' (retried)'
+                WHERE job_run.status = 'failed' AND job_run.finished_at < now() - interval '1 hour'
+            RETURNING id
             """, as: (Int64).self, logger: logger)
     }
 

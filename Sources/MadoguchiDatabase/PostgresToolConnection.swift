@@ -14,9 +14,15 @@ public struct PostgresToolConnection: Sendable, Equatable {
         self.environment = environment
     }
 
-    /// From a connection URL (`DATABASE_URL`).
+    /// From a connection URL (`DATABASE_URL`). The password moves to PGPASSWORD: a URL on a
+    /// command line is readable by every local user through the process list.
     public init(url: String) {
-        self.init(dbname: url)
+        guard var components = URLComponents(string: url), let password = components.password else {
+            self.init(dbname: url)
+            return
+        }
+        components.password = nil
+        self.init(dbname: components.string ?? url, environment: ["PGPASSWORD": password.removingPercentEncoding ?? password])
     }
 
     /// From the pool's settings: a Unix socket (private cluster, tests) or host and port.
@@ -43,6 +49,16 @@ public struct PostgresToolConnection: Sendable, Equatable {
             return PostgresToolConnection(dbname: components.string ?? dbname, environment: environment)
         }
         return PostgresToolConnection(dbname: name, environment: environment)
+    }
+
+    /// Runs a PostgreSQL tool off the concurrency pool (a dump takes minutes; blocking one of a
+    /// server's few cooperative threads that long would stall requests).
+    public func runDetached(_ tool: String, _ arguments: [String]) async throws -> String {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result { try self.run(tool, arguments) })
+            }
+        }
     }
 
     /// Runs a PostgreSQL tool with these settings; throws with its output when it fails.

@@ -48,14 +48,15 @@ public struct RateLimiter: Sendable {
     /// Counts one hit on each (limit, key) in one statement; false when any is over its limit.
     public func allowAll(_ hits: [(Limit, String)], now: Date) async throws -> Bool {
         guard !hits.isEmpty else { return true }
-        let buckets = hits.map { Self.bucket($0.0, key: $0.1, now: now) }
+        // In one order everywhere, so two requests cannot lock each other's counters crosswise.
+        let buckets = hits.map { Self.bucket($0.0, key: $0.1, now: now) }.sorted { $0.0 < $1.0 }
         let counted = try await database.client.all("""
             INSERT INTO rate_limit (bucket, window_start)
             SELECT b, to_timestamp(w) FROM unnest(\(buckets.map(\.0))::text[], \(buckets.map { $0.1.timeIntervalSince1970 })::float8[]) AS t(b, w)
             ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limit.hits + 1
             RETURNING bucket, hits
             """, as: (String, Int).self, logger: logger)
-        let limits = Dictionary(buckets.enumerated().map { ($0.element.0, hits[$0.offset].0.hits) }, uniquingKeysWith: min)
+        let limits = Dictionary(hits.map { (Self.bucket($0.0, key: $0.1, now: now).0, $0.0.hits) }, uniquingKeysWith: min)
         try await tidy(now: now)
         return counted.allSatisfy { $0.1 <= (limits[$0.0] ?? .max) }
     }

@@ -91,6 +91,9 @@ public struct SlotStore: Sendable {
     public func saveLocation(id: Int64?, name: String, address: String, guidance: String, opensDays: Int, closesHours: Int,
                              on connection: PostgresConnection) async throws -> Int64 {
         if let id {
+            if try await connection.first("SELECT id FROM location WHERE name = \(name) AND id <> \(id)", as: (Int64).self, logger: logger) != nil {
+                throw SlotError.duplicateName
+            }
             guard let saved = try await connection.first("""
                 UPDATE location SET name = \(name), address = \(address), guidance = \(guidance), booking_opens_days = \(opensDays),
                        booking_closes_hours = \(closesHours), slots_planned_through = NULL
@@ -98,14 +101,14 @@ public struct SlotStore: Sendable {
                 """, as: (Int64).self, logger: logger) else { throw SlotError.locationNotFound }
             return saved
         }
-        return try await connection.first("""
+        // A second location of the same name is refused, never merged into the first.
+        guard let id = try await connection.first("""
             INSERT INTO location (name, address, guidance, booking_opens_days, booking_closes_hours)
             VALUES (\(name), \(address), \(guidance), \(opensDays), \(closesHours))
-            ON CONFLICT (name) DO UPDATE SET address = EXCLUDED.address, guidance = EXCLUDED.guidance,
-                booking_opens_days = EXCLUDED.booking_opens_days, booking_closes_hours = EXCLUDED.booking_closes_hours,
-                active = true, slots_planned_through = NULL
+            ON CONFLICT (name) DO NOTHING
             RETURNING id
-            """, as: (Int64).self, logger: logger)!
+            """, as: (Int64).self, logger: logger) else { throw SlotError.duplicateName }
+        return id
     }
 
     // MARK: rules and closures
@@ -192,7 +195,7 @@ public struct SlotStore: Sendable {
             """, as: (String?, Int).self, logger: logger) else { throw SlotError.locationNotFound }
         let needed = today.adding(days: opens + 1)!
         if let through = through.flatMap(CalendarDate.init), through >= needed { return }
-        try await plan(locationID: locationID, now: now)
+        try await plan(locationID: locationID, now: now, onlyIfBehind: true)
     }
 
     /// Brings the slots from today through the booking window in line with the rules: new slots
@@ -200,21 +203,25 @@ public struct SlotStore: Sendable {
     /// slot whose capacity was set by hand), and slots the rules no longer give are removed, or
     /// withdrawn when they hold bookings. Past slots are history and left alone.
     @discardableResult
-    public func plan(locationID: Int64, now: Date) async throws -> Int {
+    public func plan(locationID: Int64, now: Date, onlyIfBehind: Bool = false) async throws -> Int {
         try await database.transaction { connection in
             // One planner per location at a time, on any instance.
             try await connection.execute("SELECT pg_advisory_xact_lock(7001, \(Int32(truncatingIfNeeded: locationID)))", logger: logger)
-            guard let opens = try await connection.first("SELECT booking_opens_days FROM location WHERE id = \(locationID) FOR UPDATE",
-                                                         as: (Int).self, logger: logger) else { throw SlotError.locationNotFound }
+            guard let (opens, plannedThrough) = try await connection.first("""
+                SELECT booking_opens_days, slots_planned_through::text FROM location WHERE id = \(locationID) FOR UPDATE
+                """, as: (Int, String?).self, logger: logger) else { throw SlotError.locationNotFound }
             let today = CalendarDate(now)
             let through = today.adding(days: opens + 1)!
+            // Callers that queued on the lock behind another planner find the work done.
+            if onlyIfBehind, let done = plannedThrough.flatMap(CalendarDate.init), done >= through { return 0 }
             let rules = try await rules(locationID: locationID, on: connection)
             let closures = try await closures(locationID: locationID, on: connection)
             let planned = SlotPlanner(rules: rules, closures: closures.map { .init(from: $0.from, through: $0.through) })
                 .plan(from: today, through: through)
+            // Every future slot is withdrawn first and those the rules give are taken back below;
+            // that includes slots beyond a window that has since been shortened.
             try await connection.execute("""
-                UPDATE slot SET withdrawn = true
-                WHERE location_id = \(locationID) AND day BETWEEN \(today.description)::date AND \(through.description)::date AND NOT withdrawn
+                UPDATE slot SET withdrawn = true WHERE location_id = \(locationID) AND day >= \(today.description)::date AND NOT withdrawn
                 """, logger: logger)
             try await connection.execute("""
                 INSERT INTO slot (location_id, purpose, day, starts_at, ends_at, web_capacity, staff_capacity)
@@ -231,8 +238,7 @@ public struct SlotStore: Sendable {
                     withdrawn = false
                 """, logger: logger)
             try await connection.execute("""
-                DELETE FROM slot s WHERE s.location_id = \(locationID) AND s.withdrawn
-                  AND s.day BETWEEN \(today.description)::date AND \(through.description)::date
+                DELETE FROM slot s WHERE s.location_id = \(locationID) AND s.withdrawn AND s.day >= \(today.description)::date
                   AND NOT EXISTS (SELECT 1 FROM booking b WHERE b.slot_id = s.id)
                 """, logger: logger)
             try await connection.execute("""
@@ -289,7 +295,7 @@ public struct SlotStore: Sendable {
 }
 
 public enum SlotError: Error, Sendable, CustomStringConvertible {
-    case locationNotFound, ruleNotFound, closureNotFound, slotNotFound, capacityBelowBooked
+    case locationNotFound, ruleNotFound, closureNotFound, slotNotFound, capacityBelowBooked, duplicateName
 
     public var description: String {
         switch self {
@@ -298,6 +304,7 @@ public enum SlotError: Error, Sendable, CustomStringConvertible {
         case .closureNotFound: "指定された休業日はありません。"
         case .slotNotFound: "指定された予約枠はありません。"
         case .capacityBelowBooked: "定員は0〜500で、すでに入っている予約数より少なくはできません。"
+        case .duplicateName: "同じ名称の庁舎・窓口がすでにあります。"
         }
     }
 }

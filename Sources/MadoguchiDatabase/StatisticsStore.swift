@@ -41,7 +41,8 @@ public struct StatisticsStore: Sendable {
         }
     }
 
-    /// The date each kind is counted on (Tokyo), the measures, and the table and location column.
+    /// The date each kind is counted on (Tokyo), the measures, and the table and location column
+    /// ("" when the kind has no location: it is then counted whatever location is chosen).
     static func definition(_ kind: Kind) -> (date: String, measures: [(String, String)], from: String, location: String) {
         switch kind {
         case .bookings:
@@ -67,16 +68,16 @@ public struct StatisticsStore: Sendable {
             ], "intake i", "i.location_id")
         case .fees:
             return ("(f.paid_at AT TIME ZONE 'Asia/Tokyo')::date", [
+                // Counted on the day the money came in (refunds belong to the daily cash report,
+                // which counts them on the day they are paid back).
                 ("収納件数", "count(*) FILTER (WHERE f.status IN ('paid', 'refunded'))"),
                 ("収納額（円）", "coalesce(sum(f.amount) FILTER (WHERE f.status IN ('paid', 'refunded')), 0)"),
-                ("還付件数", "count(*) FILTER (WHERE f.status = 'refunded')"),
-                ("還付額（円）", "coalesce(sum(f.amount) FILTER (WHERE f.status = 'refunded'), 0)"),
             ], "fee f", "f.location_id")
         case .documents:
             return ("(d.uploaded_at AT TIME ZONE 'Asia/Tokyo')::date", [
                 ("書類", "count(*)"),
                 ("ページ", "coalesce(sum(d.page_count), 0)"),
-            ], "document d", "NULL::bigint")
+            ], "document d", "")
         }
     }
 
@@ -89,7 +90,7 @@ public struct StatisticsStore: Sendable {
         // arithmetic runs once per day instead of once per row.
         var query = PostgresQuery(unsafeSQL: """
             SELECT (\(date))::text AS d, ARRAY[\(select)] FROM \(table)
-            WHERE \(date) BETWEEN $1::date AND $2::date AND ($3::bigint IS NULL OR \(location) = $3)
+            WHERE \(date) BETWEEN $1::date AND $2::date AND ($3::bigint IS NULL OR \(location.isEmpty ? "true" : "\(location) = $3"))
             GROUP BY 1
             """)
         query.binds.append(from.description)

@@ -23,9 +23,10 @@ public enum BookingCode {
             guard let folded = Unicode.Scalar(value) else { return nil }
             let character = Character(folded)
             if character == "-" || character == " " || character == "\u{3000}" || character == "ー" { continue }
-            let upper = Character(character.uppercased())
-            guard alphabet.contains(upper) else { return nil }
-            result.append(upper)
+            // uppercased() may give more than one character (ß → SS): only one letter of the alphabet counts.
+            let upper = character.uppercased()
+            guard upper.count == 1, let letter = upper.first, alphabet.contains(letter) else { return nil }
+            result.append(letter)
         }
         return result.count == length ? result : nil
     }

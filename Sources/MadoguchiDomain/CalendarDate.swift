@@ -14,10 +14,11 @@ public struct CalendarDate: Hashable, Comparable, Sendable, Codable, CustomStrin
         self.day = day
     }
 
-    /// Parses `YYYY-MM-DD` (also `YYYY/MM/DD`).
+    /// Parses `YYYY-MM-DD` (also `YYYY/MM/DD`). Years outside 1800-2999 are refused: no real
+    /// date of this office lies there, and date arithmetic on what people type stays in range.
     public init?(_ text: String) {
         let parts = text.trimmingCharacters(in: .whitespaces).split(whereSeparator: { $0 == "-" || $0 == "/" }).map { Int($0) }
-        guard parts.count == 3, let y = parts[0], let m = parts[1], let d = parts[2] else { return nil }
+        guard parts.count == 3, let y = parts[0], let m = parts[1], let d = parts[2], (1800...2999).contains(y) else { return nil }
         self.init(year: y, month: m, day: d)
     }
 

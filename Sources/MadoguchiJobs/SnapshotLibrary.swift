@@ -58,8 +58,9 @@ public struct SnapshotLibrary: Sendable {
             try fm.removeItem(at: doomed)
             removed.append(entry.manifest.id)
         }
-        // Leftovers of interrupted snapshots or deletes.
-        for leftover in (try? fm.contentsOfDirectory(atPath: directory.path)) ?? [] where leftover.hasPrefix(".") {
+        // Leftovers of interrupted deletes. A `.partial` folder may be a snapshot another process
+        // is writing right now: it is left alone.
+        for leftover in (try? fm.contentsOfDirectory(atPath: directory.path)) ?? [] where leftover.hasPrefix(".deleting-") {
             try? fm.removeItem(at: directory.appendingPathComponent(leftover))
         }
         return removed

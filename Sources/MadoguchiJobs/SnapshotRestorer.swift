@@ -33,7 +33,7 @@ public struct SnapshotRestorer: Sendable {
             try await target.client.execute("CREATE SCHEMA public", logger: logger)
         }
         progress("restoring the database")
-        try tools.run("pg_restore", ["--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction",
+        _ = try await tools.runDetached("pg_restore", ["--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction",
                                      "--dbname=\(tools.dbname)", entry.folder.appendingPathComponent(SnapshotManifest.dumpName).path])
         // Blobs: from the copy made with --with-blobs if there is one, else from the source store.
         let from: (any BlobStore)? = try entry.manifest.blobCopy.flatMap { path in
@@ -51,7 +51,7 @@ public struct SnapshotRestorer: Sendable {
             if index % 100 == 99 { progress("blobs \(index + 1)/\(lines.count)") }
         }
         progress("comparing tables")
-        let actual = try await TableChecksums.compute(on: target.client, logger: logger)
+        let actual = try await TableChecksums.compute(in: target)
         let differences = TableChecksums.differences(expected: entry.manifest.tables, actual: actual)
         guard differences.isEmpty else { throw SnapshotError.mismatch(differences) }
         return Result(tables: actual.count, rows: actual.reduce(0) { $0 + $1.rows }, blobsCopied: copied)

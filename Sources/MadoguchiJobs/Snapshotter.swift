@@ -36,6 +36,7 @@ public struct Snapshotter: Sendable {
         let (tables, blobList, migrations) = try await database.client.withConnection { connection in
             try await connection.execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger)
             do {
+                try await TableChecksums.normaliseSession(connection, logger: logger)
                 let exported = try await connection.first("SELECT pg_export_snapshot()", as: (String).self, logger: logger) ?? ""
                 progress("counting rows")
                 let tables = try await TableChecksums.compute(on: connection, logger: logger)
@@ -44,7 +45,7 @@ public struct Snapshotter: Sendable {
                 let migrations = try await connection.all("SELECT name FROM schema_migration ORDER BY name", as: (String).self,
                                                           logger: logger)
                 progress("dumping the database")
-                try tools.run("pg_dump", ["--format=custom", "--no-owner", "--no-privileges", "--snapshot=\(exported)",
+                _ = try await tools.runDetached("pg_dump", ["--format=custom", "--no-owner", "--no-privileges", "--snapshot=\(exported)",
                                           "--file=\(dump.path)", "--dbname=\(tools.dbname)"])
                 try await connection.execute("COMMIT", logger: logger)
                 return (tables, blobList, migrations)
@@ -72,7 +73,7 @@ public struct Snapshotter: Sendable {
         var files: [SnapshotManifest.File] = []
         for name in [SnapshotManifest.dumpName, SnapshotManifest.blobListName] {
             let url = partial.appendingPathComponent(name)
-            files.append(.init(name: name, sha256: try Self.sha256(of: url), size: Int64(try fm.attributesOfItem(atPath: url.path)[.size] as? Int ?? 0)))
+            files.append(.init(name: name, sha256: try await Self.sha256Detached(of: url), size: Int64(try fm.attributesOfItem(atPath: url.path)[.size] as? Int ?? 0)))
         }
         let manifest = SnapshotManifest(id: id, createdAt: now, trigger: trigger, migrations: migrations, files: files, tables: tables,
                                         blobCount: blobList.count, blobBytes: blobList.reduce(0) { $0 + $1.1 },
@@ -82,6 +83,13 @@ public struct Snapshotter: Sendable {
         try fm.moveItem(at: partial, to: library.directory.appendingPathComponent(id))
         progress("snapshot \(id): \(tables.reduce(0) { $0 + $1.rows }) rows in \(tables.count) tables, \(blobList.count) blobs")
         return manifest
+    }
+
+    /// The same, off the concurrency pool (dumps are large).
+    static func sha256Detached(of url: URL) async throws -> String {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(with: Result { try sha256(of: url) }) }
+        }
     }
 
     /// Streams a file through SHA-256.

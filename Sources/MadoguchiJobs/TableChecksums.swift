@@ -6,6 +6,23 @@ import PostgresNIO
 /// Row counts and row checksums of every table in the public schema: recorded with a snapshot,
 /// compared after a restore. The checksum is order-independent (md5 of the sorted row hashes).
 public enum TableChecksums {
+    /// Row text depends on the session's time zone, date style and float digits: fixed for the
+    /// transaction, so that a snapshot and a restore on differently configured servers agree.
+    public static func normaliseSession(_ connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.execute("""
+            SELECT set_config('TimeZone', 'UTC', true), set_config('DateStyle', 'ISO, YMD', true),
+                   set_config('IntervalStyle', 'postgres', true), set_config('extra_float_digits', '1', true)
+            """, logger: logger)
+    }
+
+    /// Checksums inside a transaction of their own with the normalised session settings.
+    public static func compute(in database: Database) async throws -> [SnapshotManifest.Table] {
+        try await database.transaction { connection in
+            try await normaliseSession(connection, logger: database.logger)
+            return try await compute(on: connection, logger: database.logger)
+        }
+    }
+
     public static func compute(on executor: some SQLExecutor, logger: Logger) async throws -> [SnapshotManifest.Table] {
         let names = try await executor.all("""
             SELECT tablename::text FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename

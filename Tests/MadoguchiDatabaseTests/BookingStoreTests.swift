@@ -197,4 +197,28 @@ struct BookingStoreTests {
             }
         }
     }
+
+    @Test("the same booking moved five ways at once ends in one slot, and every seat counter agrees")
+    func sameBookingMovedConcurrently() async throws {
+        try await TestDatabases.shared.withDatabase { db in
+            // setup: six slots; one booking in the first
+            let fixture = try await BookingFixture.make(db, web: 3, staff: 0, slotCount: 6)
+            let slotIDs = try await fixture.slotIDs()
+            let booking = try await fixture.book(slotIDs[0], BookingFixture.person(1)).get()
+            // act: a double click, a second tab, staff on the phone… all at once
+            await withTaskGroup(of: Void.self) { group in
+                for target in slotIDs.dropFirst() {
+                    group.addTask {
+                        _ = try? await db.transaction { connection in
+                            try await fixture.bookings.move(bookingID: booking.id, to: target, actor: .resident, now: fixture.now, on: connection)
+                        }
+                    }
+                }
+            }
+            // check: one seat held in all, where the booking is
+            let after = try await fixture.slots.slots(locationID: fixture.locationID, purpose: nil, from: fixture.day, through: fixture.day)
+            #expect(after.reduce(0) { $0 + $1.booked } == 1)
+            #expect(try await fixture.inconsistentSlots().isEmpty)
+        }
+    }
 }

@@ -92,7 +92,7 @@ struct SnapshotTests {
             // act
             _ = try await SnapshotRestorer(library: library).restore(manifest.id, into: db, blobsFrom: blobs, blobsTo: blobs, replacing: true)
             // check
-            let after = try await TableChecksums.compute(on: db.client, logger: db.logger)
+            let after = try await TableChecksums.compute(in: db)
             #expect(TableChecksums.differences(expected: manifest.tables, actual: after).isEmpty)
             let locations: Int? = try await db.client.first("SELECT count(*) FROM location", as: (Int).self, logger: db.logger)
             #expect(locations == 1)

@@ -137,4 +137,28 @@ struct PublicBookingApiTests {
             #expect(statuses.filter { $0 == .tooManyRequests }.count == 17)
         }
     }
+
+    @Test("absurd dates are refused, not computed with; residents cannot write staff notes; a duplicate location name is 409")
+    func edges() async throws {
+        try await SiteHarness.run { site, staff, resident in
+            let bookable = try await BookableDay.make(site, web: 2, staff: 0, slotCount: 1)
+            var api = Browser(resident)
+            let far = try await api.json("/api/v1/public/availability?location=\(bookable.locationID)&purpose=application&from=9999-12-31")
+            #expect(far.status == .unprocessableContent)
+            var body = People.json(1, slot: bookable.slotIDs[0])
+            body["notes"] = "本人確認済"
+            let created = try await api.json("/api/v1/public/bookings", method: .post, body)
+            let code = try #require(created.json["code"] as? String)
+            #expect(try await site.services.bookings.find(code: code)?.input.notes == "")
+            let userID = try await site.createUser("api-sup", roles: ["supervisor"])
+            let token = try await site.services.tokens.create(userID: userID, name: "t", expiresAt: nil, on: site.services.database.client).token
+            var staffAPI = Browser(staff)
+            let twice = try await staffAPI.json("/api/v1/locations", method: .post, ["name": "田無庁舎 市民課"], token: token)
+            #expect(twice.status == .conflict)
+            var browser = Browser(staff)
+            try await browser.login("api-sup")
+            let farDay = try await browser.get("/bookings?location=\(bookable.locationID)&date=9999-12-31")
+            #expect(farDay.status == .ok, "an absurd date falls back to today")
+        }
+    }
 }

@@ -70,12 +70,17 @@ struct BookingApiController {
         if !(1...365).contains(opens) { problems.append(.init(field: "bookingOpensDaysAhead", message: "1〜365 日です。")) }
         if !(0...720).contains(closes) { problems.append(.init(field: "bookingClosesHoursBefore", message: "0〜720 時間です。")) }
         guard problems.isEmpty else { throw Self.invalid(problems) }
-        let id = try await services.database.transaction { connection in
+        let id: Int64
+        do {
+            id = try await services.database.transaction { connection in
             let id = try await services.slots.saveLocation(id: nil, name: name, address: body.address ?? "", guidance: body.guidance ?? "",
                                                            opensDays: opens, closesHours: closes, on: connection)
             try await services.auditLog.record(services.event(context, action: "location.create", recordType: "location", recordID: String(id),
                                                               detail: name), on: connection)
             return id
+            }
+        } catch let error as SlotError {
+            throw AppError.refused(status: .conflict, slug: "duplicate-location", message: error.description)
         }
         let location = try await services.slots.location(id: id)!
         return try Responses.json(PublicApiController.LocationView(id: id, name: location.name, address: location.address,

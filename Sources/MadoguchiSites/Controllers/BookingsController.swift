@@ -350,6 +350,7 @@ struct BookingsController {
                 "seat": booking.seat == "web" ? "インターネット枠" : "電話・窓口枠",
             ]) { $1 }),
             "form": formValues, "fieldErrors": fieldErrors, "errors": problems.map(\.message), "canWrite": canWrite,
+            "isPickup": booking.purpose == .pickup,
             "moveOptions": moveOptions,
         ]
         if let flash = request.uri.queryParameters["flash"] { values["flash"] = String(flash) }

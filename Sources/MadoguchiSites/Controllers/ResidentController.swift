@@ -53,7 +53,9 @@ struct ResidentController {
                                    "changeParam": changing ? "&change=1" : ""]
         guard let locationID = page.query["location"].flatMap({ Int64($0) }), let location = try await services.slots.location(id: locationID)
         else {
-            let locations = try await services.slots.locations().map { ["id": $0.id, "name": $0.name, "address": $0.address, "guidance": $0.guidance] }
+            let locations = try await services.slots.locations().map {
+                StaffPage.withoutEmpty(["id": $0.id, "name": $0.name, "address": $0.address, "guidance": $0.guidance])
+            }
             return try page.response(services.renderer, "resident-locations", title: page.en ? "Choose a place" : "窓口の選択",
                                      base.merging(["locations": locations]) { $1 }, tls: tls)
         }

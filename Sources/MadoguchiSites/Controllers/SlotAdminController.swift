@@ -26,9 +26,10 @@ struct SlotAdminController {
     }
 
     func render(_ request: Request, context: AppRequestContext, locationID: Int64?, problems: [FieldProblem],
-                status: HTTPResponse.Status) async throws -> Response {
+                status: HTTPResponse.Status, newLocation: Bool = false) async throws -> Response {
         let locations = try await services.slots.locations()
-        let location = locations.first { $0.id == locationID } ?? (request.uri.queryParameters["new"] == nil ? locations.first : nil)
+        let wantsNew = newLocation || request.uri.queryParameters["new"] != nil
+        let location = locations.first { $0.id == locationID } ?? (wantsNew ? nil : locations.first)
         let today = CalendarDate(services.clock.now())
         var values: [String: Any] = [
             "locations": locations.map { ["id": $0.id, "name": $0.name, "selected": $0.id == location?.id] },
@@ -91,14 +92,23 @@ struct SlotAdminController {
             problems.append(.init(field: field, message: IndividualNumber.refusalMessage))
         }
         guard problems.isEmpty, let opens, let closes else {
-            return try await render(request, context: context, locationID: id, problems: problems, status: .unprocessableContent)
+            return try await render(request, context: context, locationID: id, problems: problems, status: .unprocessableContent,
+                                    newLocation: id == nil)
         }
-        let saved = try await services.database.transaction { connection in
+        let saved: Int64
+        do {
+            saved = try await services.database.transaction { connection in
             let saved = try await services.slots.saveLocation(id: id, name: name, address: address, guidance: guidance, opensDays: opens,
                                                               closesHours: closes, on: connection)
             try await services.auditLog.record(services.event(context, action: id == nil ? "location.create" : "location.update",
                                                               recordType: "location", recordID: String(saved), detail: name), on: connection)
             return saved
+            }
+        } catch SlotError.locationNotFound {
+            throw AppError.notFound
+        } catch let error as SlotError {
+            return try await render(request, context: context, locationID: id, problems: [.init(field: "name", message: error.description)],
+                                    status: .conflict, newLocation: id == nil)
         }
         try await services.slots.plan(locationID: saved, now: services.clock.now())
         return back(saved, "窓口の設定を保存しました。")

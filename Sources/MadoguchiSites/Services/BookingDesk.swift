@@ -22,7 +22,10 @@ struct BookingDesk: Sendable {
         let input: BookingInput
         switch raw.validated(purpose: slot.purpose, today: now, language: language) {
         case .failure(let invalid): return .invalid(invalid.problems)
-        case .success(let clean): input = clean
+        case .success(var clean):
+            // Notes are the staff's; a resident's JSON cannot write them.
+            if actor == .resident { clean.notes = "" }
+            input = clean
         }
         if actor == .resident { try await limitResident(context: context, contacts: [input.phone, input.email.lowercased()]) }
         let made = RateLimiter.Limit(name: "booked-addr", hits: services.configuration.bookingsMadePerAddressPerHour, window: 3600)
