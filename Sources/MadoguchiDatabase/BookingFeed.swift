@@ -18,6 +18,8 @@ public actor BookingFeed {
     var subscribers: [UUID: AsyncStream<Event>.Continuation] = [:]
     var listener: Task<Void, Never>?
     var listening = false
+    /// Whether a LISTEN has been in place before: a later one follows a lost connection.
+    var listenedBefore = false
     var waiting: [CheckedContinuation<Void, Never>] = []
 
     public init(database: Database) {
@@ -73,7 +75,10 @@ public actor BookingFeed {
                             }
                         }
                     }
+                    // The notifications ended without an error: the connection closed.
+                    await self?.lost()
                 } catch {
+                    await self?.lost()
                     if Task.isCancelled { break }
                     database.logger.warning("booking feed lost its LISTEN connection; retrying", metadata: ["error": "\(String(reflecting: error))"])
                     try? await Task.sleep(for: .seconds(1))
@@ -83,9 +88,17 @@ public actor BookingFeed {
     }
 
     func ready() {
+        // Changes made while the connection was down were not announced: tell every stream to
+        // re-read its page.
+        if listenedBefore { broadcast(Event(id: 0, location: 0, day: "", kind: "resync", booking: 0)) }
+        listenedBefore = true
         listening = true
         for continuation in waiting { continuation.resume() }
         waiting.removeAll()
+    }
+
+    func lost() {
+        listening = false
     }
 
     func broadcast(_ event: Event) {

@@ -235,4 +235,33 @@ struct StaffBookingTests {
             #expect(event?.day == bookable.day.description)
         }
     }
+
+    @Test("when the LISTEN connection is lost, the feed reconnects and tells every stream to re-read")
+    func resyncAfterLostConnection() async throws {
+        try await SiteHarness.run { site, _, _ in
+            // setup
+            let feed = site.services.bookingFeed
+            let (subscription, stream) = await feed.subscribe()
+            // act: the database drops the listening connection (a failover, a restart)
+            try await site.services.database.client.execute("""
+                SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%'
+                """, logger: site.services.logger)
+            let event = await withTaskGroup(of: BookingFeed.Event?.self) { group in
+                group.addTask {
+                    for await event in stream where event.kind == "resync" { return event }
+                    return nil
+                }
+                group.addTask {
+                    try? await Task.sleep(for: .seconds(15))
+                    return nil
+                }
+                let first = await group.next() ?? nil
+                group.cancelAll()
+                return first
+            }
+            await feed.unsubscribe(subscription)
+            // check
+            #expect(event?.kind == "resync")
+        }
+    }
 }

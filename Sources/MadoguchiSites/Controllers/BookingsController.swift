@@ -129,7 +129,7 @@ struct BookingsController {
             let last = replayed
             let (lines, output) = AsyncStream<String>.makeStream()
             let pump = Task {
-                for await event in stream where event.location == locationID && event.id > last {
+                for await event in stream where (event.location == locationID && event.id > last) || event.kind == "resync" {
                     output.yield(Self.sse(event))
                 }
                 output.finish()

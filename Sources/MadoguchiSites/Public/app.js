@@ -112,7 +112,7 @@ document.addEventListener("DOMContentLoaded", function () {
   }
   source.addEventListener("booking", function (event) {
     var change = JSON.parse(event.data);
-    if (change.day === day.dataset.day) { refresh(); }
+    if (change.day === day.dataset.day || change.kind === "resync") { refresh(); }
   });
   source.addEventListener("open", function () { if (status) { status.textContent = "自動更新中"; } });
   source.addEventListener("error", function () { if (status) { status.textContent = "自動更新の接続を再試行しています…"; } });
