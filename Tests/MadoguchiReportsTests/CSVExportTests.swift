@@ -69,3 +69,31 @@ struct CSVExportTests {
         #expect(svg.components(separatedBy: "<rect").count == 3)
     }
 }
+
+@Suite("Reading CSV files: encoding detection and RFC 4180 records")
+struct CSVReadingTests {
+    @Test("CP932 (with IBM extensions), UTF-8 and UTF-8 with BOM are told apart and decoded")
+    func decoding() throws {
+        let text = "申請書ID,氏名\r\n12345678901234567890123,髙﨑 ①㈱～\r\n"
+        let export = CSVExport(encoding: .cp932, columns: ["申請書ID", "氏名"])
+        let cp932 = Data(try export.header() + (try export.line(["12345678901234567890123", "髙﨑 ①㈱～"])))
+        let (fromCP932, detected) = try TextDecoding.decode(cp932)
+        #expect(detected == .cp932)
+        #expect(fromCP932 == text)
+        #expect(try TextDecoding.decode(Data(text.utf8)).1 == .utf8)
+        let withBOM = try TextDecoding.decode(Data([0xEF, 0xBB, 0xBF] + Array(text.utf8)))
+        #expect(withBOM.0 == text && withBOM.1 == .utf8BOM)
+        // 0x81 0x20 is neither: refused with its line
+        #expect(throws: TextDecoding.Failure(line: 2)) { try TextDecoding.decode(Data("a\n".utf8) + Data([0x81, 0x20, 0x0A])) }
+    }
+
+    @Test("quoted fields with commas, doubled quotes and line breaks keep their record's first line number")
+    func records() throws {
+        let records = try CSVReader.records("a,b\r\n\"x, y\",\"say \"\"hi\"\"\"\r\n\r\n\"two\nlines\",z\nlast,1")
+        #expect(records.map(\.line) == [1, 2, 4, 6])
+        #expect(records[1].fields == ["x, y", "say \"hi\""])
+        #expect(records[2].fields == ["two\nlines", "z"])
+        #expect(records[3].fields == ["last", "1"])
+        #expect(throws: CSVReader.Failure(line: 2)) { try CSVReader.records("a\n\"open,b\nc") }
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Reads a file that may be UTF-8 (with or without a BOM) or Shift_JIS as Windows writes it
+/// (CP932): what integrated terminals and Excel on LGWAN produce. Valid UTF-8 is taken as UTF-8;
+/// anything else must decode as CP932 or is refused, never guessed.
+public enum TextDecoding {
+    public enum Detected: String, Sendable {
+        case utf8BOM = "utf-8 (BOM)"
+        case utf8 = "utf-8"
+        case cp932 = "cp932"
+    }
+
+    public struct Failure: Error, Sendable, Equatable, CustomStringConvertible {
+        public var line: Int
+        public init(line: Int) { self.line = line }
+        public var description: String { "\(line)行目: 文字コードを判定できません（UTF-8 でも Shift_JIS (CP932) でもありません）" }
+    }
+
+    public static func decode(_ data: Data) throws -> (String, Detected) {
+        if data.starts(with: [0xEF, 0xBB, 0xBF]) {
+            guard let text = String(data: data.dropFirst(3), encoding: .utf8) else { throw Failure(line: firstBadLine(data)) }
+            return (text, .utf8BOM)
+        }
+        if let text = String(data: data, encoding: .utf8) { return (text, .utf8) }
+        guard let text = cp932(data) else { throw Failure(line: firstBadLine(data)) }
+        return (text, .cp932)
+    }
+
+    /// CP932 bytes as text through glibc's iconv, or nil when they are not CP932.
+    public static func cp932(_ data: Data) -> String? {
+        let cd = iconv_open("UTF-8", "CP932")
+        guard cd != iconv_t(bitPattern: -1) else { return nil }
+        defer { iconv_close(cd) }
+        var input = [UInt8](data)
+        var output = [UInt8](repeating: 0, count: input.count * 3 + 4)
+        let written = input.withUnsafeMutableBufferPointer { inBuffer -> Int? in
+            output.withUnsafeMutableBufferPointer { outBuffer -> Int? in
+                guard let inBase = inBuffer.baseAddress, let outBase = outBuffer.baseAddress else { return 0 }
+                var inPointer: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(inBase).assumingMemoryBound(to: CChar.self)
+                var inLeft = inBuffer.count
+                var outPointer: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(outBase).assumingMemoryBound(to: CChar.self)
+                var outLeft = outBuffer.count
+                return iconv(cd, &inPointer, &inLeft, &outPointer, &outLeft) == -1 ? nil : outBuffer.count - outLeft
+            }
+        }
+        return written.map { String(decoding: output.prefix($0), as: UTF8.self) }
+    }
+
+    /// The first line that is neither UTF-8 nor CP932, for the error message.
+    static func firstBadLine(_ data: Data) -> Int {
+        var number = 0
+        for line in data.split(separator: 0x0A, omittingEmptySubsequences: false) {
+            number += 1
+            if String(data: Data(line), encoding: .utf8) == nil, cp932(Data(line)) == nil { return number }
+        }
+        return number
+    }
+}
