@@ -65,13 +65,17 @@ struct FirstStart {
                                           on: connection)
             }
         }
-        // Two offices, as in the city's specification (庁舎・窓口), so intake and fees have places.
-        let intakes = IntakeStore(database: database)
-        let tanashi = try await intakes.ensureLocation(name: "田無庁舎 市民課", address: "西東京市南町5-6-13", on: database.client)
-        let hoya = try await intakes.ensureLocation(name: "保谷庁舎 市民課", address: "西東京市中町1-5-1", on: database.client)
-        try await seedDemoSlotRules(locations: [tanashi, hoya])
+        try await seedDemoSlotRules(locations: try await Self.ensureDemoLocations(database))
         print("demo staff: supervisor1 / clerk1 / viewer1, password \(password)")
         fflush(nil)
+    }
+
+    /// Two offices, as in the city's specification (庁舎・窓口), so that intake, fees and bookings
+    /// have places; returns their ids.
+    static func ensureDemoLocations(_ database: Database) async throws -> [Int64] {
+        let intakes = IntakeStore(database: database)
+        return [try await intakes.ensureLocation(name: "田無庁舎 市民課", address: "西東京市南町5-6-13", on: database.client),
+                try await intakes.ensureLocation(name: "保谷庁舎 市民課", address: "西東京市中町1-5-1", on: database.client)]
     }
 
     /// Weekday slot rules for the demo offices, so that a first visitor can book at once:

@@ -35,11 +35,7 @@ struct SeedCommand: AsyncParsableCommand {
         let started = Date()
         try await database.withDatabase(logger: Logger(label: "madoguchi.seed")) { db in
             let logger = db.logger
-            let intakes = IntakeStore(database: db)
-            if try await intakes.locations().isEmpty {
-                _ = try await intakes.ensureLocation(name: "田無庁舎 市民課", address: "西東京市南町5-6-13", on: db.client)
-                _ = try await intakes.ensureLocation(name: "保谷庁舎 市民課", address: "西東京市中町1-5-1", on: db.client)
-            }
+            if try await IntakeStore(database: db).locations().isEmpty { _ = try await FirstStart.ensureDemoLocations(db) }
             let today = CalendarDate(Date())
             let first = CalendarDate(year: today.year - years, month: today.month, day: 1)!
             let last = today.adding(days: -1)!

@@ -51,14 +51,9 @@ public struct PostgresToolConnection: Sendable, Equatable {
         return PostgresToolConnection(dbname: name, environment: environment)
     }
 
-    /// Runs a PostgreSQL tool off the concurrency pool (a dump takes minutes; blocking one of a
-    /// server's few cooperative threads that long would stall requests).
+    /// Runs a PostgreSQL tool off the concurrency pool (a dump takes minutes).
     public func runDetached(_ tool: String, _ arguments: [String]) async throws -> String {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(with: Result { try self.run(tool, arguments) })
-            }
-        }
+        try await OffPool.run { try self.run(tool, arguments) }
     }
 
     /// Runs a PostgreSQL tool with these settings; throws with its output when it fails.

@@ -73,7 +73,7 @@ public struct Snapshotter: Sendable {
         var files: [SnapshotManifest.File] = []
         for name in [SnapshotManifest.dumpName, SnapshotManifest.blobListName] {
             let url = partial.appendingPathComponent(name)
-            files.append(.init(name: name, sha256: try await Self.sha256Detached(of: url), size: Int64(try fm.attributesOfItem(atPath: url.path)[.size] as? Int ?? 0)))
+            files.append(.init(name: name, sha256: try await OffPool.run { try Self.sha256(of: url) }, size: Int64(try fm.attributesOfItem(atPath: url.path)[.size] as? Int ?? 0)))
         }
         let manifest = SnapshotManifest(id: id, createdAt: now, trigger: trigger, migrations: migrations, files: files, tables: tables,
                                         blobCount: blobList.count, blobBytes: blobList.reduce(0) { $0 + $1.1 },
@@ -83,13 +83,6 @@ public struct Snapshotter: Sendable {
         try fm.moveItem(at: partial, to: library.directory.appendingPathComponent(id))
         progress("snapshot \(id): \(tables.reduce(0) { $0 + $1.rows }) rows in \(tables.count) tables, \(blobList.count) blobs")
         return manifest
-    }
-
-    /// The same, off the concurrency pool (dumps are large).
-    static func sha256Detached(of url: URL) async throws -> String {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(with: Result { try sha256(of: url) }) }
-        }
     }
 
     /// Streams a file through SHA-256.

@@ -31,22 +31,9 @@ public enum TextDecoding {
 
     /// CP932 bytes as text through glibc's iconv, or nil when they are not CP932.
     public static func cp932(_ data: Data) -> String? {
-        let cd = iconv_open("UTF-8", "CP932")
-        guard cd != iconv_t(bitPattern: -1) else { return nil }
+        guard let cd = iconv_open("UTF-8", "CP932"), cd != iconv_t(bitPattern: -1) else { return nil }
         defer { iconv_close(cd) }
-        var input = [UInt8](data)
-        var output = [UInt8](repeating: 0, count: input.count * 3 + 4)
-        let written = input.withUnsafeMutableBufferPointer { inBuffer -> Int? in
-            output.withUnsafeMutableBufferPointer { outBuffer -> Int? in
-                guard let inBase = inBuffer.baseAddress, let outBase = outBuffer.baseAddress else { return 0 }
-                var inPointer: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(inBase).assumingMemoryBound(to: CChar.self)
-                var inLeft = inBuffer.count
-                var outPointer: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(outBase).assumingMemoryBound(to: CChar.self)
-                var outLeft = outBuffer.count
-                return iconv(cd, &inPointer, &inLeft, &outPointer, &outLeft) == -1 ? nil : outBuffer.count - outLeft
-            }
-        }
-        return written.map { String(decoding: output.prefix($0), as: UTF8.self) }
+        return Iconv.convert([UInt8](data), with: cd).map { String(decoding: $0, as: UTF8.self) }
     }
 
     /// The first line that is neither UTF-8 nor CP932, for the error message.

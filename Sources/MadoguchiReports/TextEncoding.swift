@@ -50,25 +50,6 @@ public final class CP932Encoder {
     /// The CP932 bytes of `text`, or nil when a character cannot be written.
     public func encode(_ text: String) -> [UInt8]? {
         if text.allSatisfy(\.isASCII) { return Array(text.utf8) }
-        var input = Array(text.utf8)
-        var output = [UInt8](repeating: 0, count: input.count * 2 + 8)
-        let ok = input.withUnsafeMutableBufferPointer { inBuffer -> Int? in
-            output.withUnsafeMutableBufferPointer { outBuffer -> Int? in
-                var inPointer: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(inBuffer.baseAddress!).assumingMemoryBound(to: CChar.self)
-                var inLeft = inBuffer.count
-                var outPointer: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(outBuffer.baseAddress!).assumingMemoryBound(to: CChar.self)
-                var outLeft = outBuffer.count
-                iconv(descriptor, nil, nil, nil, nil)  // reset the shift state
-                let result = iconv(descriptor, &inPointer, &inLeft, &outPointer, &outLeft)
-                return result == -1 ? nil : outBuffer.count - outLeft
-            }
-        }
-        guard let length = ok else { return nil }
-        return Array(output.prefix(length))
-    }
-
-    /// The first character of `text` that cannot be written, if any.
-    public func firstUnencodable(in text: String) -> Character? {
-        text.first { !$0.isASCII && encode(String($0)) == nil }
+        return Iconv.convert(Array(text.utf8), with: descriptor)
     }
 }

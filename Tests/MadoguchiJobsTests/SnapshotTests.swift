@@ -10,6 +10,23 @@ import Testing
 
 @Suite("Snapshots: create, verify, damage, restore, compare (F4)")
 struct SnapshotTests {
+    /// A live database with some of everything, its blob store and a snapshot folder.
+    struct Scene {
+        let folder: URL
+        let blobs: FileBlobStore
+        let ref: BlobRef
+        let library: SnapshotLibrary
+
+        init(_ db: Database) async throws {
+            folder = SnapshotTests.temporaryFolder()
+            blobs = try FileBlobStore(root: folder.appendingPathComponent("blobs"))
+            ref = try await SnapshotTests.seed(db, blobs: blobs)
+            library = SnapshotLibrary(directory: folder.appendingPathComponent("snapshots"))
+        }
+
+        func remove() { try? FileManager.default.removeItem(at: folder) }
+    }
+
     static func temporaryFolder() -> URL {
         let url = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("mdg-snap-\(UUID().uuidString)")
         try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
@@ -40,21 +57,15 @@ struct SnapshotTests {
     func roundTrip() async throws {
         try await TestDatabases.shared.withDatabase { db in
             // setup
-            let folder = Self.temporaryFolder()
-            defer { try? FileManager.default.removeItem(at: folder) }
-            let blobs = try FileBlobStore(root: folder.appendingPathComponent("blobs"))
-            let ref = try await Self.seed(db, blobs: blobs)
-            let library = SnapshotLibrary(directory: folder.appendingPathComponent("snapshots"))
+            let scene = try await Scene(db)
+            defer { scene.remove() }
+            let (folder, blobs, ref, library) = (scene.folder, scene.blobs, scene.ref, scene.library)
             let manifest = try await Snapshotter(database: db, blobs: blobs, library: library).create(trigger: "command")
             // act: damage the live data after the snapshot
             try await db.client.execute("DELETE FROM applicant", logger: db.logger)
             try await db.client.execute("UPDATE location SET name = '書き換え'", logger: db.logger)
-            let (configuration, drop) = try await TestDatabases.shared.emptyDatabase()
-            let target = Database(configuration: configuration, logger: db.logger)
             let restoredBlobs = try FileBlobStore(root: folder.appendingPathComponent("restored-blobs"))
-            let result = try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { await target.client.run() }
-                defer { group.cancelAll() }
+            let result = try await TestDatabases.shared.withEmptyDatabase { target in
                 let result = try await SnapshotRestorer(library: library).restore(manifest.id, into: target, blobsFrom: blobs,
                                                                                  blobsTo: restoredBlobs)
                 // check: the rows as they were
@@ -69,7 +80,6 @@ struct SnapshotTests {
                 }
                 return result
             }
-            await drop()
             #expect(result.blobsCopied == 1)
             #expect(try await restoredBlobs.stat(ref) != nil)
             #expect(result.rows == manifest.tables.reduce(0) { $0 + $1.rows })
@@ -81,11 +91,9 @@ struct SnapshotTests {
     @Test("restore over the damaged live database puts it back")
     func replaceLive() async throws {
         try await TestDatabases.shared.withDatabase { db in
-            let folder = Self.temporaryFolder()
-            defer { try? FileManager.default.removeItem(at: folder) }
-            let blobs = try FileBlobStore(root: folder.appendingPathComponent("blobs"))
-            _ = try await Self.seed(db, blobs: blobs)
-            let library = SnapshotLibrary(directory: folder.appendingPathComponent("snapshots"))
+            let scene = try await Scene(db)
+            defer { scene.remove() }
+            let (blobs, library) = (scene.blobs, scene.library)
             let manifest = try await Snapshotter(database: db, blobs: blobs, library: library).create(trigger: "command")
             try await db.client.execute("DELETE FROM applicant", logger: db.logger)
             try await db.client.execute("INSERT INTO location (name) VALUES ('後から追加')", logger: db.logger)
@@ -103,11 +111,9 @@ struct SnapshotTests {
     func verify() async throws {
         try await TestDatabases.shared.withDatabase { db in
             // setup
-            let folder = Self.temporaryFolder()
-            defer { try? FileManager.default.removeItem(at: folder) }
-            let blobs = try FileBlobStore(root: folder.appendingPathComponent("blobs"))
-            let ref = try await Self.seed(db, blobs: blobs)
-            let library = SnapshotLibrary(directory: folder.appendingPathComponent("snapshots"))
+            let scene = try await Scene(db)
+            defer { scene.remove() }
+            let (blobs, ref, library) = (scene.blobs, scene.ref, scene.library)
             let manifest = try await Snapshotter(database: db, blobs: blobs, library: library).create(trigger: "command")
             let verifier = SnapshotVerifier(library: library)
             // check: intact
@@ -130,25 +136,18 @@ struct SnapshotTests {
     @Test("--with-blobs copies blobs to a second place, and a restore can take them from there alone")
     func blobCopy() async throws {
         try await TestDatabases.shared.withDatabase { db in
-            let folder = Self.temporaryFolder()
-            defer { try? FileManager.default.removeItem(at: folder) }
-            let blobs = try FileBlobStore(root: folder.appendingPathComponent("blobs"))
-            let ref = try await Self.seed(db, blobs: blobs)
-            let library = SnapshotLibrary(directory: folder.appendingPathComponent("snapshots"))
+            let scene = try await Scene(db)
+            defer { scene.remove() }
+            let (folder, blobs, ref, library) = (scene.folder, scene.blobs, scene.ref, scene.library)
             let copy = folder.appendingPathComponent("offsite")
             let manifest = try await Snapshotter(database: db, blobs: blobs, library: library).create(trigger: "command", blobCopy: copy)
             #expect(try await FileBlobStore(root: copy).stat(ref) != nil)
             // the original blob store is lost
             try FileManager.default.removeItem(at: folder.appendingPathComponent("blobs"))
-            let (configuration, drop) = try await TestDatabases.shared.emptyDatabase()
-            let target = Database(configuration: configuration, logger: db.logger)
             let fresh = try FileBlobStore(root: folder.appendingPathComponent("new-blobs"))
-            let result = try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { await target.client.run() }
-                defer { group.cancelAll() }
-                return try await SnapshotRestorer(library: library).restore(manifest.id, into: target, blobsFrom: nil, blobsTo: fresh)
+            let result = try await TestDatabases.shared.withEmptyDatabase { target in
+                try await SnapshotRestorer(library: library).restore(manifest.id, into: target, blobsFrom: nil, blobsTo: fresh)
             }
-            await drop()
             #expect(result.blobsCopied == 1)
             #expect(try await fresh.stat(ref) != nil)
         }

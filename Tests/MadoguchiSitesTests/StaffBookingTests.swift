@@ -8,6 +8,24 @@ import Testing
 
 @Suite("Staff site: day view, phone bookings, check-in, slot rules, live updates (A2, A5-A8)")
 struct StaffBookingTests {
+    /// The first event of `stream` that matches, or nil after `seconds`.
+    static func firstEvent(in stream: AsyncStream<BookingFeed.Event>, within seconds: Int,
+                           where matches: @escaping @Sendable (BookingFeed.Event) -> Bool) async -> BookingFeed.Event? {
+        await withTaskGroup(of: BookingFeed.Event?.self) { group in
+            group.addTask {
+                for await event in stream where matches(event) { return event }
+                return nil
+            }
+            group.addTask {
+                try? await Task.sleep(for: .seconds(seconds))
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+    }
+
     static let person: [(String, String)] = [("familyName", "電話"), ("givenName", "一郎"), ("familyKana", "デンワ"), ("givenKana", "イチロウ"),
                                               ("birthDate", "1950-03-03"), ("phone", "0424000001")]
 
@@ -216,19 +234,7 @@ struct StaffBookingTests {
             var api = Browser(resident)
             let created = try await api.json("/api/v1/public/bookings", method: .post, People.json(11, slot: bookable.slotIDs[0]))
             #expect(created.status == .created)
-            let event = await withTaskGroup(of: BookingFeed.Event?.self) { group in
-                group.addTask {
-                    for await event in stream where event.location == bookable.locationID { return event }
-                    return nil
-                }
-                group.addTask {
-                    try? await Task.sleep(for: .seconds(10))
-                    return nil
-                }
-                let first = await group.next() ?? nil
-                group.cancelAll()
-                return first
-            }
+            let event = await Self.firstEvent(in: stream, within: 10) { $0.location == bookable.locationID }
             await feed.unsubscribe(subscription)
             // check
             #expect(event?.kind == "created")
@@ -246,19 +252,7 @@ struct StaffBookingTests {
             try await site.services.database.client.execute("""
                 SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%'
                 """, logger: site.services.logger)
-            let event = await withTaskGroup(of: BookingFeed.Event?.self) { group in
-                group.addTask {
-                    for await event in stream where event.kind == "resync" { return event }
-                    return nil
-                }
-                group.addTask {
-                    try? await Task.sleep(for: .seconds(15))
-                    return nil
-                }
-                let first = await group.next() ?? nil
-                group.cancelAll()
-                return first
-            }
+            let event = await Self.firstEvent(in: stream, within: 15) { $0.kind == "resync" }
             await feed.unsubscribe(subscription)
             // check
             #expect(event?.kind == "resync")

@@ -57,6 +57,19 @@ public actor TestDatabases {
         })
     }
 
+    /// An empty, unmigrated database with its pool running (a restore target); dropped after `body`.
+    public func withEmptyDatabase<T: Sendable>(_ body: @Sendable (Database) async throws -> T) async throws -> T {
+        let (configuration, drop) = try await emptyDatabase()
+        let database = Database(configuration: configuration, logger: logger)
+        let result: Result<T, any Error> = await withTaskGroup(of: Void.self) { group in
+            group.addTask { await database.client.run() }
+            defer { group.cancelAll() }
+            do { return .success(try await body(database)) } catch { return .failure(error) }
+        }
+        await drop()
+        return try result.get()
+    }
+
     func createDatabase() async throws -> String {
         try await prepare()
         counter += 1

@@ -55,10 +55,7 @@ struct BookingApiController {
     }
 
     @Sendable func locations(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try Responses.json(try await services.slots.locations().map {
-            PublicApiController.LocationView(id: $0.id, name: $0.name, address: $0.address, guidance: $0.guidance,
-                                             bookingOpensDaysAhead: $0.opensDays, bookingClosesHoursBefore: $0.closesHours)
-        })
+        try Responses.json(try await services.slots.locations().map(PublicApiController.LocationView.init))
     }
 
     @Sendable func createLocation(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -82,10 +79,8 @@ struct BookingApiController {
         } catch let error as SlotError {
             throw AppError.refused(status: .conflict, slug: "duplicate-location", message: error.description)
         }
-        let location = try await services.slots.location(id: id)!
-        return try Responses.json(PublicApiController.LocationView(id: id, name: location.name, address: location.address,
-                                                                   guidance: location.guidance, bookingOpensDaysAhead: location.opensDays,
-                                                                   bookingClosesHoursBefore: location.closesHours), status: .created)
+        guard let location = try await services.slots.location(id: id) else { throw AppError.notFound }
+        return try Responses.json(PublicApiController.LocationView(location), status: .created)
     }
 
     struct RuleView: Codable {
@@ -358,25 +353,8 @@ struct BookingApiController {
         return try Responses.json(results.map(StaffBookingView.init))
     }
 
-    struct CreateBody: Decodable {
-        let slotId: Int64?
-        let channel: String?
-        let overrideDuplicate: Bool?
-        let person: BookingInput
-
-        init(from decoder: any Decoder) throws {
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            slotId = try c.decodeIfPresent(Int64.self, forKey: .slotId) ?? c.decodeIfPresent(Int64.self, forKey: .slot)
-            channel = try c.decodeIfPresent(String.self, forKey: .channel)
-            overrideDuplicate = try c.decodeIfPresent(Bool.self, forKey: .overrideDuplicate)
-            person = try BookingInput(from: decoder)
-        }
-
-        enum CodingKeys: String, CodingKey { case slotId, slot, channel, overrideDuplicate }
-    }
-
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let body = try await Self.decode(CreateBody.self, request)
+        let body = try await Self.decode(BookingRequest.self, request)
         guard let slotID = body.slotId else { throw Self.invalid([.init(field: "slotId", message: "slotId は必須です。")]) }
         let channel: BookingChannel = body.channel == "counter" ? .counter : .phone
         do {

@@ -162,11 +162,8 @@ struct BookingsController {
 
     // MARK: check-in and day end
 
-    func dayURL(locationID: Int64, date: String, flash: String? = nil, error: String? = nil) -> String {
-        var url = "/bookings?location=\(locationID)&date=\(date)"
-        if let flash { url += "&flash=" + ResidentPage.encode(flash) }
-        if let error { url += "&error=" + ResidentPage.encode(error) }
-        return url
+    func dayURL(locationID: Int64, date: String) -> String {
+        "/bookings?location=\(locationID)&date=\(date)"
     }
 
     /// Check-in by booking code: typed, or sent by a keyboard-wedge scanner reading the QR code
@@ -175,15 +172,15 @@ struct BookingsController {
         let locationID = Int64(context.form.text("location")) ?? 0
         let date = CalendarDate(context.form.text("date"))?.description ?? CalendarDate(services.clock.now()).description
         guard let code = BookingCode.normalized(context.form.text("code")), let booking = try await services.bookings.find(code: code) else {
-            return Responses.redirect(dayURL(locationID: locationID, date: date, error: "予約番号「\(context.form.text("code").prefix(20))」の予約はありません。"))
+            return Responses.redirect(dayURL(locationID: locationID, date: date), error: "予約番号「\(context.form.text("code").prefix(20))」の予約はありません。")
         }
         do {
             let checked = try await desk.checkIn(booking, context: context)
             let other = checked.locationID != locationID ? "（\(checked.locationName)の予約）" : ""
-            return Responses.redirect(dayURL(locationID: locationID, date: date,
-                                             flash: "\(checked.input.fullName) 様（\(checked.displayCode) \(checked.timeRange) \(checked.purpose.label)）を来庁済にしました。\(other)"))
+            return Responses.redirect(dayURL(locationID: locationID, date: date),
+                                      flash: "\(checked.input.fullName) 様（\(checked.displayCode) \(checked.timeRange) \(checked.purpose.label)）を来庁済にしました。\(other)")
         } catch let error as BookingError {
-            return Responses.redirect(dayURL(locationID: locationID, date: date, error: "\(booking.displayCode): \(error.message())"))
+            return Responses.redirect(dayURL(locationID: locationID, date: date), error: "\(booking.displayCode): \(error.message())")
         }
     }
 
@@ -192,9 +189,9 @@ struct BookingsController {
         let back = context.form.text("back") == "day" ? dayURL(locationID: booking.locationID, date: booking.day.description) : "/bookings/\(booking.id)"
         do {
             let checked = try await desk.checkIn(booking, context: context)
-            return Responses.redirect(back + (back.contains("?") ? "&" : "?") + "flash=" + ResidentPage.encode("\(checked.input.fullName) 様を来庁済にしました。"))
+            return Responses.redirect(back, flash: "\(checked.input.fullName) 様を来庁済にしました。")
         } catch let error as BookingError {
-            return Responses.redirect(back + (back.contains("?") ? "&" : "?") + "error=" + ResidentPage.encode(error.message()))
+            return Responses.redirect(back, error: error.message())
         }
     }
 
@@ -207,9 +204,9 @@ struct BookingsController {
                                                                   recordID: String(booking.id)), on: connection)
             }
         } catch let error as BookingError {
-            return Responses.redirect("/bookings/\(booking.id)?error=" + ResidentPage.encode(error.message()))
+            return Responses.redirect("/bookings/\(booking.id)", error: error.message())
         }
-        return Responses.redirect("/bookings/\(booking.id)?flash=" + ResidentPage.encode("来庁済を取り消しました。"))
+        return Responses.redirect("/bookings/\(booking.id)", flash: "来庁済を取り消しました。")
     }
 
     @Sendable func noShows(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -222,8 +219,8 @@ struct BookingsController {
                                                               recordID: String(locationID), detail: "\(day) count=\(count)"), on: connection)
             return count
         }
-        return Responses.redirect(dayURL(locationID: locationID, date: day.description,
-                                         flash: "終了した時間帯の未来庁 \(count) 件を不来庁にしました。"))
+        return Responses.redirect(dayURL(locationID: locationID, date: day.description),
+                                  flash: "終了した時間帯の未来庁 \(count) 件を不来庁にしました。")
     }
 
     @Sendable func capacity(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -232,7 +229,7 @@ struct BookingsController {
         }
         let back = dayURL(locationID: slot.locationID, date: slot.day.description)
         guard let web = Int(context.form.text("webCapacity")), let staff = Int(context.form.text("staffCapacity")) else {
-            return Responses.redirect(back + "&error=" + ResidentPage.encode("定員は数字で入力してください。"))
+            return Responses.redirect(back, error: "定員は数字で入力してください。")
         }
         do {
             try await services.database.transaction { connection in
@@ -241,25 +238,17 @@ struct BookingsController {
                                                                   detail: "web=\(web) staff=\(staff)"), on: connection)
             }
         } catch let error as SlotError {
-            return Responses.redirect(back + "&error=" + ResidentPage.encode(error.description))
+            return Responses.redirect(back, error: error.description)
         }
-        return Responses.redirect(back + "&flash=" + ResidentPage.encode("\(slot.timeRange) の定員を変更しました。"))
+        return Responses.redirect(back, flash: "\(slot.timeRange) の定員を変更しました。")
     }
 
     // MARK: phone bookings
 
-    func input(from form: FormData) -> BookingInput {
-        BookingInput(familyName: form.text("familyName"), givenName: form.text("givenName"), familyKana: form.text("familyKana"),
-                     givenKana: form.text("givenKana"), birthDate: form.text("birthDate"), phone: form.text("phone"),
-                     email: form.text("email"), applicationID: form.text("applicationID"), noticeNumber: form.text("noticeNumber"),
-                     notes: form.text("notes"))
-    }
-
     func formPage(_ context: AppRequestContext, slot: SlotStore.Slot, form: FormData, problems: [FieldProblem], duplicate: [BookingStore.Booking],
                   status: HTTPResponse.Status) async throws -> Response {
         let location = try await services.slots.location(id: slot.locationID)
-        var fieldErrors: [String: String] = [:]
-        for problem in problems where fieldErrors[problem.field] == nil { fieldErrors[problem.field] = problem.message }
+        let fieldErrors = FieldProblem.byField(problems)
         let fields = ResidentController.formFields + ["notes", "channel"]
         let values: [String: Any] = [
             "slot": ["id": slot.id, "time": slot.timeRange, "date": slot.day.description, "purpose": slot.purpose.label,
@@ -285,15 +274,15 @@ struct BookingsController {
         let channel: BookingChannel = context.form.text("channel") == "counter" ? .counter : .phone
         let override = context.form["overrideDuplicate"] == "1"
         do {
-            switch try await desk.book(slotID: slotID, raw: input(from: context.form), actor: .staff(userID: context.identity?.userID, channel: channel),
+            switch try await desk.book(slotID: slotID, raw: BookingInput(form: context.form), actor: .staff(userID: context.identity?.userID, channel: channel),
                                        overrideDuplicate: override, context: context) {
             case .invalid(let problems):
                 return try await formPage(context, slot: slot, form: context.form, problems: problems, duplicate: [], status: .unprocessableContent)
             case .booked(let booking):
-                return Responses.redirect("/bookings/\(booking.id)?flash=" + ResidentPage.encode("予約を登録しました。予約番号 \(booking.displayCode) をお伝えください。"))
+                return Responses.redirect("/bookings/\(booking.id)", flash: "予約を登録しました。予約番号 \(booking.displayCode) をお伝えください。")
             }
         } catch let error as BookingError {
-            if case .duplicate = error, case .success(let clean) = input(from: context.form).validated(purpose: slot.purpose, today: services.clock.now()) {
+            if case .duplicate = error, case .success(let clean) = BookingInput(form: context.form).validated(purpose: slot.purpose, today: services.clock.now()) {
                 let existing = try await services.bookings.duplicates(of: clean, purpose: slot.purpose, now: services.clock.now(),
                                                                      on: services.database.client)
                 return try await formPage(context, slot: slot, form: context.form,
@@ -334,21 +323,20 @@ struct BookingsController {
                 .prefix(300).map { ["id": $0.id, "label": "\($0.day) \($0.timeRange)（空き\($0.staffFree)）"] }
         }
         let input = booking.input
-        var fieldErrors: [String: String] = [:]
-        for problem in problems where fieldErrors[problem.field] == nil { fieldErrors[problem.field] = problem.message }
+        let fieldErrors = FieldProblem.byField(problems)
         let formValues: [String: String] = form.map { f in Dictionary(uniqueKeysWithValues: (ResidentController.formFields + ["notes"]).map { ($0, f.text($0)) }) } ?? [
             "familyName": input.familyName, "givenName": input.givenName, "familyKana": input.familyKana, "givenKana": input.givenKana,
             "birthDate": input.birthDate, "phone": input.phone, "email": input.email, "applicationID": input.applicationID,
             "noticeNumber": input.noticeNumber, "notes": input.notes,
         ]
         var values: [String: Any] = [
-            "booking": StaffPage.withoutEmpty(bookingRow(booking, canWrite: canWrite, now: now).merging([
+            "booking": bookingRow(booking, canWrite: canWrite, now: now).merging([
                 "birthDate": input.birthDate, "birthWareki": CalendarDate(input.birthDate).map { JapaneseDate.wareki(year: $0.year, month: $0.month, day: $0.day) } ?? "",
                 "email": input.email, "notes": input.notes, "version": booking.version, "createdAt": JapaneseDate.dateTime(booking.createdAt),
                 "createdBy": booking.createdBy ?? "住民（インターネット）", "checkedInAt": booking.checkedInAt.map(JapaneseDate.dateTime) ?? "",
                 "isCheckedIn": booking.status == .checkedIn, "isOpen": booking.isOpen(at: now), "locationID": booking.locationID,
                 "seat": booking.seat == "web" ? "インターネット枠" : "電話・窓口枠",
-            ]) { $1 }),
+            ]) { $1 },
             "form": formValues, "fieldErrors": fieldErrors, "errors": problems.map(\.message), "canWrite": canWrite,
             "isPickup": booking.purpose == .pickup,
             "moveOptions": moveOptions,
@@ -362,7 +350,7 @@ struct BookingsController {
     @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> Response {
         let booking = try await pathBooking(context)
         guard let version = Int(context.form.text("version")) else { throw AppError.badRequest("版数がありません。") }
-        switch input(from: context.form).validated(purpose: booking.purpose, today: services.clock.now()) {
+        switch BookingInput(form: context.form).validated(purpose: booking.purpose, today: services.clock.now()) {
         case .failure(let invalid):
             return try await page(request, context: context, problems: invalid.problems, form: context.form, status: .unprocessableContent)
         case .success(let clean):
@@ -376,7 +364,7 @@ struct BookingsController {
                 return try await page(request, context: context, problems: [.init(field: "version", message: error.message())],
                                       form: context.form, status: .conflict)
             }
-            return Responses.redirect("/bookings/\(booking.id)?flash=" + ResidentPage.encode("保存しました。"))
+            return Responses.redirect("/bookings/\(booking.id)", flash: "保存しました。")
         }
     }
 
@@ -385,22 +373,22 @@ struct BookingsController {
         do {
             try await desk.cancel(booking, actor: .staff(userID: context.identity?.userID, channel: .phone), context: context)
         } catch let error as BookingError {
-            return Responses.redirect("/bookings/\(booking.id)?error=" + ResidentPage.encode(error.message()))
+            return Responses.redirect("/bookings/\(booking.id)", error: error.message())
         }
-        return Responses.redirect("/bookings/\(booking.id)?flash=" + ResidentPage.encode("予約を取り消しました。"))
+        return Responses.redirect("/bookings/\(booking.id)", flash: "予約を取り消しました。")
     }
 
     @Sendable func move(_ request: Request, context: AppRequestContext) async throws -> Response {
         let booking = try await pathBooking(context)
         guard let slotID = Int64(context.form.text("slot")) else {
-            return Responses.redirect("/bookings/\(booking.id)?error=" + ResidentPage.encode("変更先の時間帯を選んでください。"))
+            return Responses.redirect("/bookings/\(booking.id)", error: "変更先の時間帯を選んでください。")
         }
         do {
             _ = try await desk.move(booking, to: slotID, actor: .staff(userID: context.identity?.userID, channel: .phone), context: context)
         } catch let error as BookingError {
-            return Responses.redirect("/bookings/\(booking.id)?error=" + ResidentPage.encode(error.message()))
+            return Responses.redirect("/bookings/\(booking.id)", error: error.message())
         }
-        return Responses.redirect("/bookings/\(booking.id)?flash=" + ResidentPage.encode("予約日時を変更しました。"))
+        return Responses.redirect("/bookings/\(booking.id)", flash: "予約日時を変更しました。")
     }
 
     // MARK: search

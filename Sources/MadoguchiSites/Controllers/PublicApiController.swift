@@ -26,13 +26,19 @@ struct PublicApiController {
         let guidance: String
         let bookingOpensDaysAhead: Int
         let bookingClosesHoursBefore: Int
+
+        init(_ location: SlotStore.BookableLocation) {
+            id = location.id
+            name = location.name
+            address = location.address
+            guidance = location.guidance
+            bookingOpensDaysAhead = location.opensDays
+            bookingClosesHoursBefore = location.closesHours
+        }
     }
 
     @Sendable func locations(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try Responses.json(try await services.slots.locations().map {
-            LocationView(id: $0.id, name: $0.name, address: $0.address, guidance: $0.guidance, bookingOpensDaysAhead: $0.opensDays,
-                         bookingClosesHoursBefore: $0.closesHours)
-        })
+        try Responses.json(try await services.slots.locations().map(LocationView.init))
     }
 
     struct SlotView: Encodable {
@@ -74,21 +80,6 @@ struct PublicApiController {
         }
         return try Responses.json(AvailabilityView(location: locationID, purpose: purpose.rawValue, from: from.description,
                                                    to: through.description, slots: views))
-    }
-
-    struct CreateBody: Decodable {
-        let slotId: Int64?
-        let language: String?
-        let person: BookingInput
-
-        init(from decoder: any Decoder) throws {
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            slotId = try c.decodeIfPresent(Int64.self, forKey: .slotId) ?? c.decodeIfPresent(Int64.self, forKey: .slot)
-            language = try c.decodeIfPresent(String.self, forKey: .language)
-            person = try BookingInput(from: decoder)
-        }
-
-        enum CodingKeys: String, CodingKey { case slotId, slot, language }
     }
 
     /// A booking as its owner sees it.
@@ -134,7 +125,7 @@ struct PublicApiController {
     }
 
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let body = try await Self.decode(CreateBody.self, from: request)
+        let body = try await Self.decode(BookingRequest.self, from: request)
         guard let slotID = body.slotId else { throw AppError.invalidInput([.init(field: "slotId", message: "slotId は必須です。")]) }
         let language = body.language.flatMap(BookingLanguage.init(rawValue:)) ?? .ja
         do {

@@ -54,7 +54,7 @@ struct ResidentController {
         guard let locationID = page.query["location"].flatMap({ Int64($0) }), let location = try await services.slots.location(id: locationID)
         else {
             let locations = try await services.slots.locations().map {
-                StaffPage.withoutEmpty(["id": $0.id, "name": $0.name, "address": $0.address, "guidance": $0.guidance])
+                ["id": $0.id, "name": $0.name, "address": $0.address, "guidance": $0.guidance]
             }
             return try page.response(services.renderer, "resident-locations", title: page.en ? "Choose a place" : "窓口の選択",
                                      base.merging(["locations": locations]) { $1 }, tls: tls)
@@ -159,12 +159,6 @@ struct ResidentController {
 
     // MARK: details, confirmation, booking
 
-    func input(from form: FormData) -> BookingInput {
-        BookingInput(familyName: form.text("familyName"), givenName: form.text("givenName"), familyKana: form.text("familyKana"),
-                     givenKana: form.text("givenKana"), birthDate: form.text("birthDate"), phone: form.text("phone"),
-                     email: form.text("email"), applicationID: form.text("applicationID"), noticeNumber: form.text("noticeNumber"))
-    }
-
     /// The slot the posted form is for, with its location, or 404.
     func postedSlot(_ form: FormData) async throws -> (SlotStore.Slot, SlotStore.BookableLocation) {
         guard let slotID = Int64(form.text("slot")), let slot = try await services.slots.slot(id: slotID),
@@ -174,8 +168,7 @@ struct ResidentController {
 
     func formPage(page: ResidentPage, slot: SlotStore.Slot, location: SlotStore.BookableLocation, form: FormData,
                   problems: [FieldProblem], status: HTTPResponse.Status) throws -> Response {
-        var fieldErrors: [String: String] = [:]
-        for problem in problems where fieldErrors[problem.field] == nil { fieldErrors[problem.field] = problem.message }
+        let fieldErrors = FieldProblem.byField(problems)
         let values: [String: Any] = [
             "purpose": slot.purpose.rawValue, "purposeLabel": page.purposeLabel(slot.purpose), "isPickup": slot.purpose == .pickup,
             "location": ["id": location.id, "name": location.name, "address": location.address],
@@ -190,7 +183,7 @@ struct ResidentController {
         let page = ResidentPage(request)
         try ResidentPage.checkCSRF(request, form: context.form)
         let (slot, location) = try await postedSlot(context.form)
-        switch input(from: context.form).validated(purpose: slot.purpose, today: services.clock.now(), language: page.language) {
+        switch BookingInput(form: context.form).validated(purpose: slot.purpose, today: services.clock.now(), language: page.language) {
         case .failure(let invalid):
             return try formPage(page: page, slot: slot, location: location, form: context.form, problems: invalid.problems,
                                 status: .unprocessableContent)
@@ -198,8 +191,8 @@ struct ResidentController {
             let values: [String: Any] = [
                 "purposeLabel": page.purposeLabel(slot.purpose), "isPickup": slot.purpose == .pickup,
                 "location": ["id": location.id, "name": location.name, "address": location.address], "slot": slotView(slot, page: page),
-                "person": StaffPage.withoutEmpty(["name": clean.fullName, "kana": clean.fullKana, "birthDate": CalendarDate(clean.birthDate).map(page.dayLabel) ?? "",
-                           "phone": clean.phone, "email": clean.email, "applicationID": clean.applicationID, "noticeNumber": clean.noticeNumber]),
+                "person": ["name": clean.fullName, "kana": clean.fullKana, "birthDate": CalendarDate(clean.birthDate).map(page.dayLabel) ?? "",
+                           "phone": clean.phone, "email": clean.email, "applicationID": clean.applicationID, "noticeNumber": clean.noticeNumber],
                 "hidden": Self.formFields.map { ["name": $0, "value": context.form.text($0)] },
             ]
             return try page.response(services.renderer, "resident-confirm", title: page.en ? "Check and book" : "予約内容の確認", values, tls: tls)
@@ -214,7 +207,7 @@ struct ResidentController {
             return try formPage(page: page, slot: slot, location: location, form: context.form, problems: [], status: .ok)
         }
         do {
-            switch try await desk.book(slotID: slot.id, raw: input(from: context.form), actor: .resident, language: page.language,
+            switch try await desk.book(slotID: slot.id, raw: BookingInput(form: context.form), actor: .resident, language: page.language,
                                        context: context) {
             case .invalid(let problems):
                 return try formPage(page: page, slot: slot, location: location, form: context.form, problems: problems,

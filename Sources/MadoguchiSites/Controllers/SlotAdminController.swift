@@ -63,7 +63,7 @@ struct SlotAdminController {
     }
 
     func back(_ locationID: Int64, _ flash: String) -> Response {
-        Responses.redirect("/admin/slots?location=\(locationID)&flash=" + ResidentPage.encode(flash))
+        Responses.redirect("/admin/slots?location=\(locationID)", flash: flash)
     }
 
     /// Runs a change and its audit entry in one transaction, then replans the location.

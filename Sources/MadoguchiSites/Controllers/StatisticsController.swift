@@ -44,12 +44,12 @@ struct StatisticsController {
             let table = try await store.totals(kind, period: period, from: from, through: through, locationID: locationID)
             let chart = BarChart(title: "\(kind.label) \(table.columns[0])（\(period.label)）",
                                  bars: table.rows.map { .init(label: period.shortLabel(start: $0.start), value: Double($0.values[0])) })
-            sections.append(StaffPage.withoutEmpty([
+            sections.append([
                 "title": kind.label, "columns": table.columns,
                 "rows": table.rows.map { ["label": period.label(start: $0.start), "start": $0.start.description, "values": $0.values] },
                 "totals": table.totals, "chart": table.rows.isEmpty ? "" : chart.svg, "hasRows": !table.rows.isEmpty,
                 "note": kind == .documents ? "書類は庁舎・窓口を問わず集計します。" : "",
-            ]))
+            ])
         }
         let locations = try await services.slots.locations()
         let values: [String: Any] = [

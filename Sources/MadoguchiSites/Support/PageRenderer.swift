@@ -15,7 +15,7 @@ public struct PageRenderer: Sendable {
 
     /// The HTML of `template` for `context`; an unknown template is a programming error shown as 500.
     public func html(_ template: String, _ context: [String: Any]) throws -> String {
-        guard let html = library.render(context, withTemplate: template) else {
+        guard let html = library.render(Self.withoutEmptyStrings(context), withTemplate: template) else {
             throw RenderError.missingTemplate(template)
         }
         return html
@@ -31,4 +31,25 @@ public struct PageRenderer: Sendable {
     }
 
     enum RenderError: Error { case missingTemplate(String) }
+
+    /// Mustache treats "" as true, so `{{#note}}…{{/note}}` would show the markup around an empty
+    /// note. Dropping empty strings here makes every such section mean "present and non-empty";
+    /// `{{note}}` still renders nothing for a missing key.
+    static func withoutEmptyStrings(_ value: [String: Any]) -> [String: Any] {
+        var result: [String: Any] = [:]
+        for (key, item) in value {
+            if let text = item as? String, text.isEmpty { continue }
+            result[key] = normalised(item)
+        }
+        return result
+    }
+
+    static func normalised(_ item: Any) -> Any {
+        switch item {
+        case let dictionary as [String: Any]: withoutEmptyStrings(dictionary)
+        case let list as [[String: Any]]: list.map(withoutEmptyStrings)
+        case let list as [Any]: list.map(normalised)
+        default: item
+        }
+    }
 }

@@ -10,6 +10,17 @@ enum Responses {
         return Response(status: .seeOther, headers: headers)
     }
 
+    /// 303 to `path` carrying a message for the page it shows: `flash` for what was done,
+    /// `error` for what was refused (post/redirect/get with feedback).
+    static func redirect(_ path: String, flash: String? = nil, error: String? = nil) -> Response {
+        var location = path
+        for (name, value) in [("flash", flash), ("error", error)] {
+            guard let value else { continue }
+            location += (location.contains("?") ? "&" : "?") + name + "=" + ResidentPage.encode(value)
+        }
+        return redirect(location)
+    }
+
     static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601

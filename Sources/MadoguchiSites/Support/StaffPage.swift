@@ -59,9 +59,4 @@ enum StaffPage {
         }
         return page
     }
-
-    /// Mustache treats "" as true: drop empty strings so that `{{#key}}` sections stay closed.
-    static func withoutEmpty(_ values: [String: Any]) -> [String: Any] {
-        values.filter { !(($0.value as? String)?.isEmpty ?? false) }
-    }
 }
