@@ -65,11 +65,12 @@ let package = Package(
             name: "MadoguchiReports",
             swiftSettings: swiftSettings
         ),
-        // Operations jobs: snapshots (create, verify, restore, retention) and the nightly schedule.
+        // Operations jobs: snapshots (create, verify, restore, retention), the nightly schedule, and
+        // the ledger and registry imports (read, check, write all-or-nothing).
         .target(
             name: "MadoguchiJobs",
             dependencies: [
-                "MadoguchiDomain", "MadoguchiDatabase", "MadoguchiArchive",
+                "MadoguchiDomain", "MadoguchiDatabase", "MadoguchiArchive", "MadoguchiReports",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -10,7 +10,7 @@ public struct MadoguchiCommand: AsyncParsableCommand {
         commandName: "madoguchi",
         abstract: "窓口 Madoguchi: My Number card office service (booking, intake, document archive, card ledger).",
         subcommands: [ServeCommand.self, SnapshotCommand.self, MigrateCommand.self, UserCommand.self, TokenCommand.self, AuditCommand.self,
-                      VerifyCommand.self, GCCommand.self, ExportCommand.self, SeedCommand.self, LocationCommand.self, CalendarCommand.self, BenchmarkCommand.self, VersionCommand.self])
+                      VerifyCommand.self, GCCommand.self, ExportCommand.self, ImportCommand.self, SeedCommand.self, LocationCommand.self, CalendarCommand.self, BenchmarkCommand.self, VersionCommand.self])
 
     public init() {}
 

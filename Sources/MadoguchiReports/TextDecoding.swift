@@ -38,10 +38,20 @@ public enum TextDecoding {
 
     /// The first line that is neither UTF-8 nor CP932, for the error message.
     static func firstBadLine(_ data: Data) -> Int {
+        firstLine(in: data) { String(data: $0, encoding: .utf8) == nil && cp932($0) == nil }
+    }
+
+    /// The first line that is not CP932 (for a file the layout says is CP932).
+    public static func firstBadCP932Line(_ data: Data) -> Int { firstLine(in: data) { cp932($0) == nil } }
+
+    /// The first line that is not UTF-8 (for a file the layout says is UTF-8).
+    public static func firstBadUTF8Line(_ data: Data) -> Int { firstLine(in: data) { String(data: $0, encoding: .utf8) == nil } }
+
+    static func firstLine(in data: Data, where bad: (Data) -> Bool) -> Int {
         var number = 0
         for line in data.split(separator: 0x0A, omittingEmptySubsequences: false) {
             number += 1
-            if String(data: Data(line), encoding: .utf8) == nil, cp932(Data(line)) == nil { return number }
+            if bad(Data(line)) { return number }
         }
         return number
     }

@@ -39,3 +39,36 @@ public enum LedgerStage: String, CaseIterable, Sendable, Codable {
     /// Stages a resident may book a pickup for (A4): the card is here and being readied or ready.
     public var allowsPickupBooking: Bool { self == .prepared || self == .notified }
 }
+
+extension LedgerStage {
+    /// The stages of the main line, in order; a hold resumes at the stage it was taken from or an earlier one.
+    public static let mainLine: [LedgerStage] = [.delivered, .inspected, .prepared, .notified, .handedOver]
+
+    /// Reads a stage from a file (E5): our raw value or the Japanese words a city ledger uses.
+    public init?(fileValue: String) {
+        let key = FileValue.key(fileValue)
+        if let stage = LedgerStage(rawValue: key) {
+            self = stage
+            return
+        }
+        switch key {
+        case "納品", "納品済", "未検品": self = .delivered
+        case "検品", "検品済", "検品済み": self = .inspected
+        case "初期設定", "初期設定済", "交付前設定", "交付前設定済", "交付前設定処理済": self = .prepared
+        case "交付通知", "交付通知済", "通知済", "通知書発送済", "交付通知書発送済": self = .notified
+        case "交付", "交付済", "交付済み": self = .handedOver
+        case "保留", "保留中": self = .onHold
+        case "返送", "返送済", "返納": self = .returned
+        case "廃棄", "廃棄済": self = .disposed
+        default: return nil
+        }
+    }
+
+    /// Whether the card is still in the office's hands (so it has, or may have, a storage place).
+    public var isHeld: Bool {
+        switch self {
+        case .delivered, .inspected, .prepared, .notified, .onHold: true
+        case .handedOver, .returned, .disposed: false
+        }
+    }
+}

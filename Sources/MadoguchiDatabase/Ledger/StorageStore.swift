@@ -1,0 +1,126 @@
+import Foundation
+import Logging
+import MadoguchiDomain
+import PostgresNIO
+
+/// Storage places (保管場所, C9): cabinets of drawers of slots, each slot holding up to its
+/// capacity. A card takes a place with a conditional UPDATE, so two clerks inspecting at once
+/// cannot over-fill a slot; the table's CHECK is the last line.
+public struct StorageStore: Sendable {
+    public let database: Database
+    var logger: Logger { database.logger }
+
+    public init(database: Database) {
+        self.database = database
+    }
+
+    public struct Slot: Sendable, Equatable {
+        public var id: Int64
+        public var code: String
+        public var cabinetName: String
+        public var capacity: Int
+        public var used: Int
+        public var isFull: Bool { used >= capacity }
+    }
+
+    public struct Cabinet: Sendable, Equatable {
+        public var id: Int64
+        public var code: String
+        public var name: String
+        public var locationName: String?
+        public var drawers: Int
+        public var slots: Int
+        public var capacity: Int
+        public var used: Int
+    }
+
+    /// Natural order of codes: 2 before 10.
+    static let slotOrder = "c.sort_order, length(c.code), c.code, length(d.code), d.code, length(s.code), s.code"
+
+    public func cabinets() async throws -> [Cabinet] {
+        try await database.client.all("""
+            SELECT c.id, c.code, c.name, l.name, count(DISTINCT d.id)::bigint, count(s.id)::bigint,
+                   coalesce(sum(s.capacity), 0)::bigint, coalesce(sum(s.used), 0)::bigint
+            FROM storage_cabinet c LEFT JOIN location l ON l.id = c.location_id
+            LEFT JOIN storage_drawer d ON d.cabinet_id = c.id LEFT JOIN storage_slot s ON s.drawer_id = d.id
+            GROUP BY c.id, l.name ORDER BY c.sort_order, length(c.code), c.code
+            """, as: (Int64, String, String, String?, Int64, Int64, Int64, Int64).self, logger: logger).map {
+            Cabinet(id: $0.0, code: $0.1, name: $0.2, locationName: $0.3, drawers: Int($0.4), slots: Int($0.5), capacity: Int($0.6), used: Int($0.7))
+        }
+    }
+
+    public func slots(cabinetID: Int64? = nil) async throws -> [Slot] {
+        try await database.client.all(PostgresQuery(unsafeSQL: """
+            SELECT s.id, c.code || '-' || d.code || '-' || s.code, c.name, s.capacity, s.used
+            FROM storage_slot s JOIN storage_drawer d ON d.id = s.drawer_id JOIN storage_cabinet c ON c.id = d.cabinet_id
+            \(cabinetID.map { "WHERE c.id = \($0)" } ?? "")
+            ORDER BY \(Self.slotOrder)
+            """), as: (Int64, String, String, Int32, Int32).self, logger: logger).map {
+            Slot(id: $0.0, code: $0.1, cabinetName: $0.2, capacity: Int($0.3), used: Int($0.4))
+        }
+    }
+
+    public func slot(code: StoragePlaceCode, on executor: (any SQLExecutor)? = nil) async throws -> Slot? {
+        try await (executor ?? database.client).first("""
+            SELECT s.id, c.code || '-' || d.code || '-' || s.code, c.name, s.capacity, s.used
+            FROM storage_slot s JOIN storage_drawer d ON d.id = s.drawer_id JOIN storage_cabinet c ON c.id = d.cabinet_id
+            WHERE c.code = \(code.cabinet) AND d.code = \(code.drawer) AND s.code = \(code.slot)
+            """, as: (Int64, String, String, Int32, Int32).self, logger: logger).map {
+            Slot(id: $0.0, code: $0.1, cabinetName: $0.2, capacity: Int($0.3), used: Int($0.4))
+        }
+    }
+
+    /// Adds a cabinet with `drawers` drawers of `slotsPerDrawer` slots each (codes 1, 2, …).
+    public func createCabinet(code: String, name: String, locationID: Int64?, drawers: Int, slotsPerDrawer: Int, capacity: Int,
+                              on connection: PostgresConnection) async throws -> Int64 {
+        let code = code.uppercased()
+        guard StoragePlaceCode.isCode(code), (1...50).contains(drawers), (1...200).contains(slotsPerDrawer), (1...1000).contains(capacity) else {
+            throw InvalidInput([FieldProblem(field: "code", message: "棚の記号は英数字10文字まで、段は1〜50、区画は1〜200、容量は1〜1000です。")])
+        }
+        guard let id = try await connection.first("""
+            INSERT INTO storage_cabinet (code, name, location_id) VALUES (\(code), \(name), \(locationID))
+            ON CONFLICT (code) DO NOTHING RETURNING id
+            """, as: (Int64).self, logger: logger) else {
+            throw InvalidInput([FieldProblem(field: "code", message: "棚「\(code)」はすでにあります。")])
+        }
+        try await connection.execute("""
+            WITH drawers AS (
+                INSERT INTO storage_drawer (cabinet_id, code) SELECT \(id), g::text FROM generate_series(1, \(drawers)) g RETURNING id
+            )
+            INSERT INTO storage_slot (drawer_id, code, capacity)
+            SELECT d.id, g::text, \(capacity) FROM drawers d CROSS JOIN generate_series(1, \(slotsPerDrawer)) g
+            """, logger: logger)
+        return id
+    }
+
+    public func setCapacity(slotID: Int64, capacity: Int, on connection: PostgresConnection) async throws {
+        let rows = try await connection.all("""
+            UPDATE storage_slot SET capacity = \(capacity) WHERE id = \(slotID) AND used <= \(capacity) AND \(capacity) BETWEEN 1 AND 1000 RETURNING id
+            """, as: (Int64).self, logger: logger)
+        if rows.isEmpty { throw InvalidInput([FieldProblem(field: "capacity", message: "容量は1〜1000で、いま入っている枚数以上にしてください。")]) }
+    }
+
+    /// The first slot with room, in shelf order: where the clerk puts the card being inspected.
+    public func suggestFree(on executor: (any SQLExecutor)? = nil) async throws -> Int64? {
+        try await (executor ?? database.client).first(PostgresQuery(unsafeSQL: """
+            SELECT s.id FROM storage_slot s JOIN storage_drawer d ON d.id = s.drawer_id JOIN storage_cabinet c ON c.id = d.cabinet_id
+            WHERE s.used < s.capacity ORDER BY \(Self.slotOrder) LIMIT 1
+            """), as: (Int64).self, logger: logger)
+    }
+
+    func take(_ slotID: Int64, on connection: PostgresConnection) async throws {
+        let taken = try await connection.all("""
+            UPDATE storage_slot SET used = used + 1 WHERE id = \(slotID) AND used < capacity RETURNING id
+            """, as: (Int64).self, logger: logger)
+        guard taken.isEmpty else { return }
+        let code = try await connection.first("""
+            SELECT c.code || '-' || d.code || '-' || s.code FROM storage_slot s JOIN storage_drawer d ON d.id = s.drawer_id
+            JOIN storage_cabinet c ON c.id = d.cabinet_id WHERE s.id = \(slotID)
+            """, as: (String).self, logger: logger)
+        throw code.map { LedgerError.placeFull($0) } ?? LedgerError.placeNotFound("#\(slotID)")
+    }
+
+    func release(_ slotID: Int64, on connection: PostgresConnection) async throws {
+        try await connection.execute("UPDATE storage_slot SET used = used - 1 WHERE id = \(slotID) AND used > 0", logger: logger)
+    }
+}

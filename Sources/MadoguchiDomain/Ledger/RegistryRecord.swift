@@ -1,0 +1,99 @@
+/// One person of the resident-registry extract (C5): the basic four facts and a few flags.
+public struct RegistryRecord: Sendable, Equatable {
+    public var line: Int
+    public var residentKey: String
+    public var name: String
+    public var kana: String
+    public var birthDate: CalendarDate
+    public var sex: Sex
+    public var address: String
+    public var jukiCard: Bool
+    public var status: RegistryStatus
+
+    public init(line: Int, residentKey: String = "", name: String, kana: String = "", birthDate: CalendarDate, sex: Sex,
+                address: String = "", jukiCard: Bool = false, status: RegistryStatus = .resident) {
+        self.line = line
+        self.residentKey = residentKey
+        self.name = name
+        self.kana = kana
+        self.birthDate = birthDate
+        self.sex = sex
+        self.address = address
+        self.jukiCard = jukiCard
+        self.status = status
+    }
+
+    public static func parse(line: Int, cells: [RegistryField: String], layout: ImportLayout) -> Result<RegistryRecord, ImportProblem> {
+        var reasons: [String] = []
+        func cell(_ field: RegistryField) -> String {
+            layout.translate(cells[field] ?? "", for: field.rawValue).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        func text(_ field: RegistryField, max: Int) -> String {
+            let value = FileValue.text(cell(field))
+            if IndividualNumber.appears(in: value) {
+                reasons.append("\(field.label)に個人番号と思われる12桁の番号があります（個人番号は取り込みません）")
+                return ""
+            }
+            if value.count > max { reasons.append("\(field.label)が長すぎます（\(max)文字まで）") }
+            return value
+        }
+        let key = FileValue.key(cell(.residentKey))
+        if key.count > 20 || IndividualNumber.appears(in: key) { reasons.append("宛名番号「\(ImportProblem.shown(key))」は20文字までの番号です（個人番号は使えません）") }
+        let name = text(.name, max: 100)
+        if name.isEmpty && !reasons.contains(where: { $0.hasPrefix("氏名") }) { reasons.append("氏名がありません") }
+        var kana = ""
+        let kanaText = cell(.kana)
+        if !kanaText.isEmpty {
+            if let converted = FileValue.kana(kanaText) { kana = converted } else { reasons.append("フリガナはカタカナで記載してください") }
+        }
+        let birthText = cell(.birthDate)
+        let birthDate = FileDate.parse(birthText)
+        if birthDate == nil { reasons.append(birthText.isEmpty ? "生年月日がありません" : "生年月日「\(ImportProblem.shown(birthText))」は日付として読めません") }
+        let sexText = cell(.sex)
+        let sex = Sex(fileValue: sexText)
+        if sex == nil { reasons.append("性別「\(ImportProblem.shown(sexText))」が読めません（男・女・1・2）") }
+        let address = text(.address, max: 200)
+        let jukiText = FileValue.key(cell(.jukiCard))
+        let juki: Bool? = switch jukiText.lowercased() {
+        case "", "0", "無", "なし", "無し", "false", "no": false
+        case "1", "有", "あり", "有り", "true", "yes", "○": true
+        default: nil
+        }
+        if juki == nil { reasons.append("住基カード「\(ImportProblem.shown(jukiText))」が読めません（有・無・1・0）") }
+        let statusText = cell(.status)
+        let status = statusText.isEmpty ? RegistryStatus.resident : RegistryStatus(fileValue: statusText)
+        if status == nil { reasons.append("異動状態「\(ImportProblem.shown(statusText))」が読めません（住民・転出・死亡）") }
+        guard reasons.isEmpty, let birthDate, let sex, let juki, let status else {
+            return .failure(ImportProblem(line: line, reasons: reasons))
+        }
+        return .success(RegistryRecord(line: line, residentKey: key, name: name, kana: kana, birthDate: birthDate, sex: sex,
+                                       address: address, jukiCard: juki, status: status))
+    }
+}
+
+/// Where the person stands in the registry.
+public enum RegistryStatus: String, CaseIterable, Sendable, Codable {
+    case resident
+    case movedOut = "moved-out"
+    case deceased
+    case other
+
+    public var label: String {
+        switch self {
+        case .resident: "住民"
+        case .movedOut: "転出"
+        case .deceased: "死亡"
+        case .other: "その他（消除等）"
+        }
+    }
+
+    public init?(fileValue: String) {
+        switch FileValue.key(fileValue) {
+        case "resident", "住民", "在住", "現存", "0", "00": self = .resident
+        case "moved-out", "転出", "転出済", "転出者", "1", "01": self = .movedOut
+        case "deceased", "死亡", "死亡者", "2", "02": self = .deceased
+        case "other", "その他", "消除", "職権消除", "9", "99": self = .other
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,91 @@
+import Crypto
+import Foundation
+import MadoguchiDomain
+import MadoguchiReports
+
+/// A CSV file read for an import: decoded (UTF-8, UTF-8 with BOM or CP932), split into records,
+/// mapped by the layout and checked line by line. Nothing is written here; every bad line is
+/// collected, so the report can name them all at once.
+public struct ImportFile<Record: Sendable>: Sendable {
+    public var records: [Record]
+    public var problems: [ImportProblem]
+    public var encoding: String
+    public var ignoredHeaders: [String]
+    public var sha256: String
+    /// Data lines read (after the header and skipped title lines).
+    public var lines: Int
+
+    /// At most this many problems are listed; a file that bad is the wrong file or layout.
+    public static var problemLimit: Int { 1000 }
+
+    public static func read<Field: ImportField>(
+        _ data: Data, layout: ImportLayout, documentedOrder: [Field],
+        parse: (Int, [Field: String]) -> Result<Record, ImportProblem>
+    ) -> ImportFile<Record> {
+        let sha = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        func failed(_ problems: [ImportProblem], encoding: String = "") -> ImportFile<Record> {
+            ImportFile(records: [], problems: problems, encoding: encoding, ignoredHeaders: [], sha256: sha, lines: 0)
+        }
+        let text: String
+        let encoding: String
+        do {
+            switch layout.encoding?.lowercased() ?? "auto" {
+            case "cp932":
+                guard let decoded = TextDecoding.cp932(data) else { throw TextDecoding.Failure(line: TextDecoding.firstBadCP932Line(data)) }
+                (text, encoding) = (decoded, TextDecoding.Detected.cp932.rawValue)
+            case "utf-8":
+                let body = data.starts(with: [0xEF, 0xBB, 0xBF]) ? data.dropFirst(3) : data[...]
+                guard let decoded = String(data: body, encoding: .utf8) else { throw TextDecoding.Failure(line: TextDecoding.firstBadUTF8Line(data)) }
+                (text, encoding) = (decoded, TextDecoding.Detected.utf8.rawValue)
+            default:
+                let (decoded, detected) = try TextDecoding.decode(data)
+                (text, encoding) = (decoded, detected.rawValue)
+            }
+        } catch let failure as TextDecoding.Failure {
+            return failed([ImportProblem(line: failure.line, reasons: [String(failure.description.drop(while: { $0 != ":" }).dropFirst(2))])])
+        } catch {
+            return failed([ImportProblem(line: 0, reasons: ["ファイルを読めません"])])
+        }
+        guard !text.isEmpty else { return failed([ImportProblem(line: 0, reasons: ["ファイルが空です"])], encoding: encoding) }
+        var all: [CSVReader.Record]
+        do {
+            all = try CSVReader.records(text)
+        } catch let failure as CSVReader.Failure {
+            return failed([ImportProblem(line: failure.line, reasons: ["引用符（\"）が閉じられていません"])], encoding: encoding)
+        } catch {
+            return failed([ImportProblem(line: 0, reasons: ["CSVとして読めません"])], encoding: encoding)
+        }
+        all.removeFirst(min(layout.skipLines ?? 0, all.count))
+        var headerRow: [String]?
+        if layout.hasHeader {
+            guard !all.isEmpty else { return failed([ImportProblem(line: 0, reasons: ["見出し行がありません"])], encoding: encoding) }
+            headerRow = all.removeFirst().fields
+        }
+        let map: ColumnMap<Field>
+        do {
+            map = try ColumnMap(layout: layout, headerRow: headerRow, documentedOrder: documentedOrder)
+        } catch let failure {
+            guard case .problems(let reasons) = failure else { return failed([], encoding: encoding) }
+            return failed([ImportProblem(line: 0, reasons: reasons)], encoding: encoding)
+        }
+        var records: [Record] = []
+        records.reserveCapacity(all.count)
+        var problems: [ImportProblem] = []
+        for record in all {
+            // A row of only empty cells (Excel leaves them at the end) is no line.
+            if record.fields.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) { continue }
+            if record.fields.count > map.columnCount && headerRow != nil {
+                if problems.count < problemLimit {
+                    problems.append(ImportProblem(line: record.line, reasons: ["列が多すぎます（見出しは\(map.columnCount)列、この行は\(record.fields.count)列）"]))
+                }
+                continue
+            }
+            switch parse(record.line, map.values(of: record.fields)) {
+            case .success(let parsed): records.append(parsed)
+            case .failure(let problem): if problems.count < problemLimit { problems.append(problem) }
+            }
+        }
+        if all.isEmpty { problems.append(ImportProblem(line: 0, reasons: ["データ行がありません"])) }
+        return ImportFile(records: records, problems: problems, encoding: encoding, ignoredHeaders: map.ignoredHeaders, sha256: sha, lines: all.count)
+    }
+}
