@@ -50,6 +50,13 @@ let package = Package(
         .systemLibrary(name: "CLibJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg62-turbo-dev"])]),
         // QR codes on booking confirmations (the code staff scan at check-in).
         .systemLibrary(name: "CLibQREncode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
+        // Issuance-list QR codes on a scanned page (C2): zbar's decoder takes plain C calls with
+        // return codes; a page uploaded as PDF is rendered by poppler into a cairo surface first.
+        .systemLibrary(name: "CLibZBar", pkgConfig: "zbar", providers: [.apt(["libzbar-dev"])]),
+        .systemLibrary(name: "CPopplerGlib", pkgConfig: "poppler-glib", providers: [.apt(["libpoppler-glib-dev"])]),
+        // Handover checklists and receipts (C8): cairo's PDF surface with pango laying out Japanese
+        // text in an embedded, subset IPAex font.
+        .systemLibrary(name: "CPangoCairo", pkgConfig: "pangocairo", providers: [.apt(["libcairo2-dev", "libpango1.0-dev"])]),
         .target(
             name: "CImaging",
             dependencies: ["CLibTIFF", "CLibPNG", "CLibJPEG"]
@@ -57,12 +64,14 @@ let package = Package(
         // Scanned-form decoding, limits and PNG previews/thumbnails.
         .target(
             name: "MadoguchiImaging",
-            dependencies: ["CImaging", "CLibQREncode"],
+            dependencies: ["CImaging", "CLibQREncode", "CLibZBar", "CPopplerGlib"],
             swiftSettings: swiftSettings
         ),
-        // Reports: CSV in UTF-8 with BOM or CP932 (iconv), streamed; SVG charts. No web framework.
+        // Reports: CSV in UTF-8 with BOM or CP932 (iconv), streamed, and read back for imports;
+        // SVG charts; the handover PDFs. No web framework.
         .target(
             name: "MadoguchiReports",
+            dependencies: ["CPangoCairo"],
             swiftSettings: swiftSettings
         ),
         // Operations jobs: snapshots (create, verify, restore, retention), the nightly schedule, and

@@ -65,7 +65,16 @@ struct FirstStart {
                                           on: connection)
             }
         }
-        try await seedDemoSlotRules(locations: try await Self.ensureDemoLocations(database))
+        let locations = try await Self.ensureDemoLocations(database)
+        try await seedDemoSlotRules(locations: locations)
+        // One cabinet for cards awaiting handover, so that inspection can place cards at once (C9).
+        let storage = StorageStore(database: database)
+        if try await storage.cabinets().isEmpty {
+            _ = try await database.transaction { connection in
+                try await storage.createCabinet(code: "A", name: "交付待ちカード保管庫", locationID: locations.first, drawers: 5, slotsPerDrawer: 10,
+                                                capacity: 20, on: connection)
+            }
+        }
         print("demo staff: supervisor1 / clerk1 / viewer1, password \(password)")
         fflush(nil)
     }

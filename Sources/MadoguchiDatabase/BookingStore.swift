@@ -99,6 +99,14 @@ public struct BookingStore: Sendable {
 
     // MARK: reading
 
+    /// A person's bookings, newest first: by application ID or by kana and date of birth (the
+    /// ledger page shows them beside the card).
+    public func forPerson(applicationID: String, kanaKey: String, birthDate: CalendarDate?, limit: Int = 20) async throws -> [Booking] {
+        try await bookings("(b.application_id = $1 OR (b.kana_key = $2 AND b.birth_date = $3::date))",
+                           [applicationID, kanaKey, (birthDate ?? CalendarDate(year: 1800, month: 1, day: 1)!).description],
+                           order: "s.starts_at DESC", limit: limit, on: database.client)
+    }
+
     public func find(id: Int64) async throws -> Booking? {
         try await bookings("b.id = $1", [id], on: database.client).first
     }
@@ -166,8 +174,8 @@ public struct BookingStore: Sendable {
     // MARK: booking
 
     /// Takes a seat in `slotID` and records the booking. `input` must be validated already.
-    public func create(slotID: Int64, input: BookingInput, actor: Actor, overrideDuplicate: Bool = false, language: BookingLanguage = .ja,
-                       now: Date, on connection: PostgresConnection) async throws -> Booking {
+    public func create(slotID: Int64, input: BookingInput, actor: Actor, overrideDuplicate: Bool = false, overridePickupCheck: Bool = false,
+                       language: BookingLanguage = .ja, now: Date, on connection: PostgresConnection) async throws -> Booking {
         guard let slot = try await bookingSlot(slotID, on: connection) else { throw BookingError.slotNotFound }
         try check(slot, for: actor, now: now)
         try await lockPerson(input, on: connection)
@@ -176,6 +184,13 @@ public struct BookingStore: Sendable {
             throw BookingError.duplicate(existingCode: existing.code)
         }
         if actor.isResident { try await checkCaps(input, now: now, on: connection) }
+        // A pickup needs a card that has arrived and is being readied (A4): residents are
+        // refused, staff are told and may book anyway (a card due tomorrow, a phone caller).
+        if slot.purpose == .pickup {
+            let check = try await LedgerStore(database: database).pickupCheck(applicationID: input.applicationID, kanaKey: input.kanaKey,
+                                                                              birthDate: input.birthDate, on: connection)
+            if !check.isReady, actor.isResident || !overridePickupCheck { throw BookingError.pickupNotReady(check) }
+        }
         let seat = try await takeSeat(slotID, actor: actor, on: connection)
         let channel: BookingChannel = if case .staff(_, let channel) = actor { channel } else { .web }
         let applicantID = input.applicationID.isEmpty ? nil : try await connection.first(
@@ -409,6 +424,7 @@ public enum BookingError: Error, Sendable, Equatable {
     case notToday(CalendarDate)
     case alreadyCheckedIn
     case staleVersion
+    case pickupNotReady(LedgerStore.PickupCheck)
 
     /// The message for people, in their language. It never names another person's booking.
     public func message(_ language: BookingLanguage = .ja) -> String {
@@ -425,6 +441,7 @@ public enum BookingError: Error, Sendable, Equatable {
         case .notToday(let day): return en ? "This booking is for \(day)." : "本日の予約ではありません（予約日 \(day)）。"
         case .alreadyCheckedIn: return en ? "Already checked in." : "すでに来庁済です。"
         case .staleVersion: return en ? "Someone else changed this booking; reload and try again." : "他の職員がこの予約を変更しました。画面を開き直してください。"
+        case .pickupNotReady(let check): return check.residentMessage(language)
         }
     }
 }

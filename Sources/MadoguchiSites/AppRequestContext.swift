@@ -14,6 +14,8 @@ public struct AppRequestContext: RequestContext {
     public var sessionExpired = false
     /// The URL-encoded form of a POST, read and CSRF-checked before the handler runs.
     public var form = FormData()
+    /// Files of a `multipart/form-data` POST (the import and scan pages), by field name.
+    var files: [String: MultipartForm.File] = [:]
     /// The client's address: the peer, or what a trusted proxy says in `X-Forwarded-For`.
     public var sourceAddress: String
 

@@ -39,6 +39,12 @@ public enum Sites {
             BookingApiController(services: services).routes,
             StatusController(services: services).routes,
             StatisticsController(services: services).routes,
+            LedgerController(services: services).routes,
+            LedgerImportController(services: services).routes,
+            LedgerScanController(services: services).routes,
+            StoragePlacesController(services: services).routes,
+            RegistryController(services: services).routes,
+            LedgerApiController(services: services).routes,
         ] {
             guardian.register(routes, on: router, catalog: &catalog)
         }

@@ -69,6 +69,19 @@ public struct SiteConfiguration: Sendable {
     /// A second place the nightly snapshot copies new blobs to (`--with-blobs`).
     public var snapshotBlobCopy: URL?
 
+    /// What the issuance list's QR codes carry (C2): a regular expression with a named group
+    /// `applicationID` (and optionally `batch`). The default is documented in the README.
+    public var qrPattern = QRPayloadFormat.defaultPattern
+    /// A card notified this many days ago and not collected is overdue (C6 board).
+    public var ledgerOverdueDays = 90
+    /// A delivered card not inspected after this many days is listed on the board.
+    public var ledgerUninspectedDays = 7
+    /// The city's column mapping for the issuance-list upload page (C3), a JSON file.
+    public var issuanceListLayout = ImportLayout()
+    /// Printed on the checklists and receipts (C8).
+    public var cityName = "西東京市"
+    public var officeName = "市民課"
+
     public init() {}
 
     public var sessionIdleTimeout: TimeInterval { TimeInterval(sessionIdleMinutes * 60) }
@@ -117,6 +130,15 @@ public struct SiteConfiguration: Sendable {
         if let v = environment["MADOGUCHI_TRUSTED_PROXIES"] {
             c.trustedProxies = Set(v.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
         }
+        if let v = environment["MADOGUCHI_QR_PATTERN"], !v.isEmpty { c.qrPattern = v }
+        if let v = int("MADOGUCHI_LEDGER_OVERDUE_DAYS"), v > 0 { c.ledgerOverdueDays = v }
+        if let v = int("MADOGUCHI_LEDGER_UNINSPECTED_DAYS"), v > 0 { c.ledgerUninspectedDays = v }
+        if let v = environment["MADOGUCHI_ISSUANCE_MAPPING"], !v.isEmpty, let data = FileManager.default.contents(atPath: v),
+           let layout = try? JSONDecoder().decode(ImportLayout.self, from: data) {
+            c.issuanceListLayout = layout
+        }
+        if let v = environment["MADOGUCHI_CITY_NAME"], !v.isEmpty { c.cityName = v }
+        if let v = environment["MADOGUCHI_OFFICE_NAME"], !v.isEmpty { c.officeName = v }
         if let v = environment["MADOGUCHI_BEHIND_TLS"], ["1", "true", "yes"].contains(v.lowercased()) { c.tlsEnabled = true }
         return c
     }

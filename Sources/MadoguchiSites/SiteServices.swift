@@ -33,6 +33,10 @@ public struct SiteServices: Sendable {
     let maintenanceSchedule: MaintenanceSchedule
     public let metrics = AppMetrics()
     public let ingest: DocumentIngest
+    public let ledger: LedgerStore
+    public let storage: StorageStore
+    public let registry: RegistryStore
+    public let qrFormat: QRPayloadFormat
     public let logger: Logger
 
     public init(configuration: SiteConfiguration, database: Database, blobs: any BlobStore,
@@ -67,6 +71,11 @@ public struct SiteServices: Sendable {
                                                                   maxOpenPerContact: configuration.maxOpenBookingsPerContact))
         rateLimiter = RateLimiter(database: database)
         bookingFeed = BookingFeed(database: database)
+        ledger = LedgerStore(database: database)
+        storage = StorageStore(database: database)
+        registry = RegistryStore(database: database)
+        // A bad pattern in the configuration must stop the start, not silently refuse every scan.
+        qrFormat = try QRPayloadFormat(pattern: configuration.qrPattern)
         ingest = DocumentIngest(blobs: blobs, documents: documents, database: database, auditLog: auditLog, clock: clock,
                                 limits: ImagingLimits(maxPixelsPerPage: configuration.maxPixelsPerPage),
                                 maxBytes: configuration.maxUploadBytes)

@@ -128,6 +128,20 @@ public struct LedgerStore: Sendable {
         }
     }
 
+    /// The cards to hand over on `day`: those with a pickup booking that day (checked in or
+    /// not), matched by application ID or by kana and date of birth, in appointment order.
+    public func handovers(on day: CalendarDate, locationID: Int64?) async throws -> [LedgerEntry] {
+        try await entries("""
+            e.id IN (SELECT e2.id FROM booking b JOIN slot s ON s.id = b.slot_id JOIN ledger_entry e2
+                       ON e2.application_id = b.application_id OR (b.application_id IS NULL AND e2.kana_key = b.kana_key AND e2.birth_date = b.birth_date)
+                     WHERE s.day = $1::date AND s.purpose = 'pickup' AND b.status IN ('booked', 'checked_in')
+                       AND ($2::bigint = 0 OR s.location_id = $2))
+            """, [day.description, locationID ?? 0], order: """
+            (SELECT min(s.starts_at) FROM booking b JOIN slot s ON s.id = b.slot_id
+             WHERE s.day = $1::date AND (b.application_id = e.application_id OR (b.kana_key = e.kana_key AND b.birth_date = e.birth_date))), e.id
+            """, limit: 2000, on: database.client)
+    }
+
     // MARK: stages
 
     /// Moves one card to `stage` (C6). Inspection gives the card a storage place (the one asked
@@ -279,6 +293,17 @@ public struct LedgerStore: Sendable {
         }
         try await event(newID, kind: "created", from: nil, to: .delivered, slot: nil, note: "QRコードで登録", staffUserID: staffUserID, now: now, on: connection)
         return .registered(try await entries("e.id = $1", [newID], on: connection)[0])
+    }
+
+    /// QR scans that registered or confirmed a card today (Tokyo): the running count on the scan page.
+    public func scansToday(now: Date) async throws -> Int {
+        let day = CalendarDate(now).description
+        let count: Int64? = try await database.client.first("""
+            SELECT count(*)::bigint FROM ledger_event
+            WHERE at >= (\(day)::date)::timestamp AT TIME ZONE 'Asia/Tokyo'
+              AND (kind = 'qr-confirmed' OR (kind = 'created' AND note = 'QRコードで登録'))
+            """, as: (Int64).self, logger: logger)
+        return Int(count ?? 0)
     }
 
     // MARK: pickup cross-check (A4)

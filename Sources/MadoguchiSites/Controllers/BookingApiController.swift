@@ -359,7 +359,8 @@ struct BookingApiController {
         let channel: BookingChannel = body.channel == "counter" ? .counter : .phone
         do {
             switch try await desk.book(slotID: slotID, raw: body.person, actor: .staff(userID: context.identity?.userID, channel: channel),
-                                       overrideDuplicate: body.overrideDuplicate ?? false, context: context) {
+                                       overrideDuplicate: body.overrideDuplicate ?? false, overridePickupCheck: body.overridePickupCheck ?? false,
+                                       context: context) {
             case .invalid(let problems): throw Self.invalid(problems)
             case .booked(let booking): return try Responses.json(StaffBookingView(booking), status: .created)
             }
@@ -368,6 +369,10 @@ struct BookingApiController {
                 // Staff may see which booking it duplicates, and override it deliberately.
                 throw AppError.refused(status: .conflict, slug: "duplicate-booking",
                                        message: "同じ方の同じ目的の予約（\(BookingCode.display(existing))）があります。overrideDuplicate: true で重複を承知で登録できます。")
+            }
+            if case .pickupNotReady(let check) = error {
+                throw AppError.refused(status: .conflict, slug: "card-not-ready",
+                                       message: check.staffMessage + " overridePickupCheck: true で承知のうえ登録できます。")
             }
             throw BookingDesk.appError(error)
         }

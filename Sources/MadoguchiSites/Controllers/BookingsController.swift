@@ -246,7 +246,7 @@ struct BookingsController {
     // MARK: phone bookings
 
     func formPage(_ context: AppRequestContext, slot: SlotStore.Slot, form: FormData, problems: [FieldProblem], duplicate: [BookingStore.Booking],
-                  status: HTTPResponse.Status) async throws -> Response {
+                  pickupWarning: Bool = false, status: HTTPResponse.Status) async throws -> Response {
         let location = try await services.slots.location(id: slot.locationID)
         let fieldErrors = FieldProblem.byField(problems)
         let fields = ResidentController.formFields + ["notes", "channel"]
@@ -258,6 +258,7 @@ struct BookingsController {
             "isCounter": form.text("channel") == "counter",
             "fieldErrors": fieldErrors, "errors": problems.map(\.message),
             "duplicates": duplicate.map { bookingRow($0, canWrite: false, now: services.clock.now()) },
+            "pickupWarning": pickupWarning,
         ]
         return try services.renderer.response("booking-new", StaffPage.context(context, title: "電話・窓口予約の登録", current: "/bookings", values),
                                               status: status)
@@ -273,15 +274,21 @@ struct BookingsController {
         guard let slotID = Int64(context.form.text("slot")), let slot = try await services.slots.slot(id: slotID) else { throw AppError.notFound }
         let channel: BookingChannel = context.form.text("channel") == "counter" ? .counter : .phone
         let override = context.form["overrideDuplicate"] == "1"
+        let overridePickup = context.form["overridePickupCheck"] == "1"
         do {
             switch try await desk.book(slotID: slotID, raw: BookingInput(form: context.form), actor: .staff(userID: context.identity?.userID, channel: channel),
-                                       overrideDuplicate: override, context: context) {
+                                       overrideDuplicate: override, overridePickupCheck: overridePickup, context: context) {
             case .invalid(let problems):
                 return try await formPage(context, slot: slot, form: context.form, problems: problems, duplicate: [], status: .unprocessableContent)
             case .booked(let booking):
                 return Responses.redirect("/bookings/\(booking.id)", flash: "予約を登録しました。予約番号 \(booking.displayCode) をお伝えください。")
             }
         } catch let error as BookingError {
+            if case .pickupNotReady(let check) = error {
+                return try await formPage(context, slot: slot, form: context.form,
+                                          problems: [.init(field: "pickup", message: check.staffMessage + " 確認のうえ予約する場合は「管理簿の照合結果を承知で登録する」にチェックしてください。")],
+                                          duplicate: [], pickupWarning: true, status: .conflict)
+            }
             if case .duplicate = error, case .success(let clean) = BookingInput(form: context.form).validated(purpose: slot.purpose, today: services.clock.now()) {
                 let existing = try await services.bookings.duplicates(of: clean, purpose: slot.purpose, now: services.clock.now(),
                                                                      on: services.database.client)

@@ -124,3 +124,49 @@ document.addEventListener("DOMContentLoaded", function () {
   var code = document.getElementById("checkin-code");
   if (code) { code.focus(); code.select(); }
 });
+
+// QR registration (C2): a keyboard-wedge scanner types the code and Enter. Each scan is sent at
+// once; the result is shown at the top of the list, with a tone (high: done, low: refused), and
+// the field is cleared and focused for the next card. Without JavaScript the form posts normally.
+document.addEventListener("DOMContentLoaded", function () {
+  var section = document.querySelector("[data-scan]");
+  if (!section) { return; }
+  var form = section.querySelector("form"), input = section.querySelector("input[name=code]");
+  var log = section.querySelector(".scan-log"), sessionCount = 0, audio = null;
+  function tone(ok) {
+    try {
+      audio = audio || new (window.AudioContext || window.webkitAudioContext)();
+      var osc = audio.createOscillator(), gain = audio.createGain();
+      osc.frequency.value = ok ? 1320 : 330;
+      gain.gain.value = 0.15;
+      osc.connect(gain); gain.connect(audio.destination);
+      osc.start(); osc.stop(audio.currentTime + (ok ? 0.12 : 0.4));
+    } catch (e) { /* no audio device: the colour and text still tell */ }
+  }
+  form.addEventListener("submit", async function (event) {
+    event.preventDefault();
+    var code = input.value.trim();
+    input.value = "";
+    input.focus();
+    if (!code) { return; }
+    var item = document.createElement("li");
+    try {
+      var response = await fetch(section.dataset.scan, { method: "POST", credentials: "same-origin",
+        headers: { "Accept": "application/json", "Content-Type": "application/x-www-form-urlencoded", "X-CSRF-Token": section.dataset.csrf },
+        body: "code=" + encodeURIComponent(code) });
+      var result = await response.json();
+      var ok = result.outcome === "registered" || result.outcome === "confirmed";
+      item.className = "scan-" + result.outcome;
+      item.textContent = (result.applicationId || code.slice(0, 40)) + " " + (result.name || "") + " — " + (result.message || result.detail || "");
+      if (ok) { sessionCount++; }
+      section.querySelector("[data-scan-session]").textContent = sessionCount;
+      if (typeof result.today === "number") { section.querySelector("[data-scan-today]").textContent = result.today; }
+      tone(ok || result.outcome === "already");
+    } catch (e) {
+      item.className = "scan-invalid";
+      item.textContent = code.slice(0, 40) + " — 送信できませんでした。もう一度読み取ってください。";
+      tone(false);
+    }
+    log.insertBefore(item, log.firstChild);
+  });
+});

@@ -15,7 +15,7 @@ struct BookingDesk: Sendable {
     }
 
     /// Books `slotID` for the person in `raw` (not yet validated).
-    func book(slotID: Int64, raw: BookingInput, actor: BookingStore.Actor, overrideDuplicate: Bool = false,
+    func book(slotID: Int64, raw: BookingInput, actor: BookingStore.Actor, overrideDuplicate: Bool = false, overridePickupCheck: Bool = false,
               language: BookingLanguage = .ja, context: AppRequestContext) async throws -> Outcome {
         let now = services.clock.now()
         guard let slot = try await services.slots.slot(id: slotID) else { throw BookingError.slotNotFound }
@@ -31,7 +31,7 @@ struct BookingDesk: Sendable {
         let made = RateLimiter.Limit(name: "booked-addr", hits: services.configuration.bookingsMadePerAddressPerHour, window: 3600)
         let booking = try await services.database.transaction { connection in
             let booking = try await services.bookings.create(slotID: slotID, input: input, actor: actor, overrideDuplicate: overrideDuplicate,
-                                                             language: language, now: now, on: connection)
+                                                             overridePickupCheck: overridePickupCheck, language: language, now: now, on: connection)
             // The hoarding limit counts bookings made, inside their transaction: a refused
             // attempt rolls its count back with it.
             if actor == .resident, !(try await services.rateLimiter.allow(made, key: context.sourceAddress, now: now, on: connection)) {
@@ -39,7 +39,8 @@ struct BookingDesk: Sendable {
             }
             try await services.auditLog.record(services.event(
                 context, action: "booking.create", recordType: "booking", recordID: String(booking.id),
-                detail: "channel=\(booking.channel.rawValue) slot=\(slotID)\(booking.duplicateOverride ? " duplicate-override" : "")"),
+                detail: "channel=\(booking.channel.rawValue) slot=\(slotID)\(booking.duplicateOverride ? " duplicate-override" : "")"
+                    + (overridePickupCheck && booking.purpose == .pickup ? " pickup-check-override" : "")),
                 on: connection)
             return booking
         }
@@ -109,6 +110,7 @@ struct BookingDesk: Sendable {
         case .purposeMismatch: return .refused(status: .unprocessableContent, slug: "purpose-mismatch", message: message)
         case .notToday: return .refused(status: .conflict, slug: "not-today", message: message)
         case .staleVersion: return .refused(status: .conflict, slug: "stale-version", message: message)
+        case .pickupNotReady: return .refused(status: .conflict, slug: "card-not-ready", message: message)
         }
     }
 }

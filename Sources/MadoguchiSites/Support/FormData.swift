@@ -17,6 +17,10 @@ public struct FormData: Sendable {
 
     public subscript(_ name: String) -> String? { values[name]?.first }
 
+    public mutating func append(_ name: String, _ value: String) {
+        values[name, default: []].append(value)
+    }
+
     /// The value with surrounding white space removed; empty string when absent.
     public func text(_ name: String) -> String {
         (values[name]?.first ?? "").trimmingCharacters(in: .whitespacesAndNewlines)

@@ -104,6 +104,22 @@ struct RouteGuard: Sendable {
             if !isAPI, request.headers[.contentType]?.hasPrefix("application/x-www-form-urlencoded") ?? false {
                 let body = try await request.collectBody(upTo: services.configuration.maxFormBytes)
                 context.form = FormData(urlEncoded: String(buffer: body))
+            } else if !isAPI, let type = request.headers[.contentType], type.lowercased().hasPrefix("multipart/form-data") {
+                if let length = request.headers[.contentLength].flatMap(Int64.init), length > services.configuration.maxUploadBytes {
+                    throw AppError.payloadTooLarge
+                }
+                let body: ByteBuffer
+                do {
+                    body = try await request.collectBody(upTo: Int(services.configuration.maxUploadBytes))
+                } catch {
+                    throw AppError.payloadTooLarge
+                }
+                guard let boundary = MultipartForm.boundary(from: type),
+                      let multipart = MultipartForm(body: Data(buffer: body), boundary: boundary) else {
+                    throw AppError.invalidInput([.init(field: "file", message: "送信された内容を読み取れませんでした。もう一度お試しください。")])
+                }
+                context.form = multipart.form
+                context.files = multipart.files
             }
             // Bearer-token calls carry no ambient credentials, so only cookie sessions need the token.
             if let session = context.session {

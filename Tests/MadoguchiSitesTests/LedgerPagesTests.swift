@@ -1,0 +1,337 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import MadoguchiDatabase
+import MadoguchiDomain
+import MadoguchiSites
+import MadoguchiTestSupport
+import Testing
+
+extension Browser {
+    /// Posts a `multipart/form-data` form with files, as a browser's file input does.
+    mutating func upload(_ path: String, fields: [(String, String)], files: [(name: String, filename: String, data: Data)]) async throws -> Page {
+        let boundary = "----madoguchi-test-\(UUID().uuidString)"
+        var body = Data()
+        for (name, value) in fields {
+            body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8))
+        }
+        for file in files {
+            body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(file.name)\"; filename=\"\(file.filename)\"\r\nContent-Type: application/octet-stream\r\n\r\n".utf8))
+            body.append(file.data)
+            body.append(Data("\r\n".utf8))
+        }
+        body.append(Data("--\(boundary)--\r\n".utf8))
+        var headers = HTTPFields()
+        headers[.contentType] = "multipart/form-data; boundary=\(boundary)"
+        if !cookies.isEmpty { headers[.cookie] = cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ") }
+        let response = try await client.execute(uri: path, method: .post, headers: headers, body: ByteBuffer(bytes: body))
+        return Page(status: response.status, headers: response.headers, body: String(buffer: response.body))
+    }
+}
+
+/// The text of a PDF as `pdftotext` reads it (poppler-utils).
+func pdfText(_ body: ByteBuffer) throws -> String {
+    let file = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("mdg-\(UUID().uuidString).pdf")
+    try Data(buffer: body).write(to: file)
+    defer { try? FileManager.default.removeItem(at: file) }
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/pdftotext")
+    process.arguments = ["-enc", "UTF-8", file.path, "-"]
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    try process.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return String(decoding: data, as: UTF8.self)
+}
+
+@Suite("Card ledger pages: import, QR, stages, places, PDFs, card data, registry, pickup check (C1-C9, A4)")
+struct LedgerPagesTests {
+    /// Signs in a clerk (ledger and registry rights) and uploads + commits a fixture on the import page.
+    static func importFixture(_ browser: inout Browser, _ path: String, kind: String = "issuance-list") async throws -> Browser.Page {
+        let form = try await browser.get("/ledger/import")
+        let preview = try await browser.upload("/ledger/import", fields: [("_csrf", form.csrf), ("kind", kind)],
+                                               files: [("file", path, try Fixtures.data("ledger/" + path))])
+        guard let range = preview.body.range(of: #"name="token" value="([^"]*)""#, options: .regularExpression) else { return preview }
+        let token = String(preview.body[range].dropFirst(#"name="token" value=""#.count).dropLast())
+        return try await browser.post("/ledger/import/commit", [("token", token)], csrf: preview.csrf)
+    }
+
+    static func entryID(_ site: SiteHarness, _ applicationID: String) async throws -> Int64 {
+        try #require(try await site.services.ledger.find(applicationID: applicationID)).id
+    }
+
+    @Test("upload: a dry-run preview first (nothing written), then the import; the same file again creates nothing")
+    func uploadPreviewCommit() async throws {
+        try await SiteHarness.run { site, staff, _ in
+            // setup
+            try await site.createUser("clerk", roles: ["clerk"])
+            var browser = Browser(staff)
+            try await browser.login("clerk")
+            let form = try await browser.get("/ledger/import")
+            // act
+            let preview = try await browser.upload("/ledger/import", fields: [("_csrf", form.csrf), ("kind", "issuance-list")],
+                                                   files: [("file", "list.csv", try Fixtures.data("ledger/issuance-list-cp932.csv"))])
+            let countAfterPreview = try await site.services.ledger.search(.init()).count
+            let committed = try await Self.importFixture(&browser, "issuance-list-cp932.csv")
+            let again = try await Self.importFixture(&browser, "issuance-list-cp932.csv")
+            // check
+            #expect(preview.status == .ok)
+            #expect(preview.body.contains("新規 6 件、更新 0 件、変更なし 0 件（全 6 行）となります"))
+            #expect(preview.body.contains("髙橋　﨑子") && preview.body.contains("cp932"))
+            #expect(countAfterPreview == 0)
+            #expect(committed.body.contains("新規 6 件、更新 0 件、変更なし 0 件（全 6 行）を取り込みました"))
+            #expect(again.body.contains("新規 0 件、更新 0 件、変更なし 6 件"))
+            #expect(again.body.contains("同じ内容のファイルを"))
+            #expect(try await site.services.ledger.search(.init()).count == 6)
+            let actions = try await site.auditActions()
+            #expect(actions.contains("ledger.import.check") && actions.contains("ledger.import"))
+        }
+    }
+
+    @Test("upload with bad lines: every line listed, 422, nothing written, no way to commit")
+    func uploadBadLines() async throws {
+        try await SiteHarness.run { site, staff, _ in
+            // setup
+            try await site.createUser("clerk", roles: ["clerk"])
+            var browser = Browser(staff)
+            try await browser.login("clerk")
+            let form = try await browser.get("/ledger/import")
+            // act
+            let page = try await browser.upload("/ledger/import", fields: [("_csrf", form.csrf), ("kind", "issuance-list")],
+                                                files: [("file", "bad.csv", try Fixtures.data("ledger/issuance-list-bad-lines.csv"))])
+            // check
+            #expect(page.status == .unprocessableContent)
+            for line in [3, 4, 5, 6, 7, 8, 10] { #expect(page.body.contains("<td>\(line)行目</td>"), "line \(line)") }
+            #expect(!page.body.contains("name=\"token\""))
+            #expect(try await site.services.ledger.search(.init()).isEmpty)
+        }
+    }
+
+    @Test("a card walks delivered → inspected (a free place suggested and taken) → prepared → notified → handed over (place freed)")
+    func stageWalk() async throws {
+        try await SiteHarness.run { site, staff, _ in
+            // setup
+            try await site.createUser("clerk", roles: ["clerk"])
+            var browser = Browser(staff)
+            try await browser.login("clerk")
+            _ = try await Self.importFixture(&browser, "issuance-list-cp932.csv")
+            let places = try await browser.get("/ledger/places")
+            let created = try await browser.post("/ledger/places", [("code", "a"), ("name", "交付待ち金庫"), ("drawers", "2"), ("slots", "3"), ("capacity", "1")],
+                                                 csrf: places.csrf)
+            let id = try await Self.entryID(site, "20261129000000000000101")
+            // act
+            let page = try await browser.get("/ledger/entries/\(id)")
+            let skip = try await browser.post("/ledger/entries/\(id)/stage", [("stage", "handed-over")], csrf: page.csrf)
+            var steps: [String] = []
+            for stage in ["inspected", "prepared", "notified", "handed-over"] {
+                let current = try await browser.get("/ledger/entries/\(id)")
+                steps.append(try await browser.post("/ledger/entries/\(id)/stage", [("stage", stage), ("note", "確認 \(stage)")], csrf: current.csrf).location ?? "")
+                if stage == "inspected" {
+                    #expect(try await site.services.ledger.find(id: id)?.storagePlace == "A-1-1")
+                    #expect(try await site.services.storage.slots().first { $0.code == "A-1-1" }?.used == 1)
+                }
+            }
+            // check
+            #expect(created.location?.hasPrefix("/ledger/places?cabinet=") == true)
+            #expect(page.body.contains("保管場所 A-1-1") || page.body.contains("A-1-1"))
+            #expect(skip.location?.contains("error=") == true)
+            #expect(steps.allSatisfy { $0.hasSuffix("done=moved") })
+            let entry = try #require(try await site.services.ledger.find(id: id))
+            #expect(entry.stage == .handedOver && entry.storagePlace == nil && entry.handedOverAt != nil)
+            #expect(try await site.services.storage.slots().first { $0.code == "A-1-1" }?.used == 0)
+            let events = try await site.services.ledger.events(entryID: id).filter { $0.kind == "stage" }
+            #expect(events.map { $0.toStage } == [.inspected, .prepared, .notified, .handedOver])
+            #expect(events.allSatisfy { $0.staffLogin == "clerk" && $0.note.hasPrefix("確認") })
+            let shown = try await browser.get("/ledger/entries/\(id)")
+            #expect(shown.body.contains("交付済") && shown.body.contains("確認 notified"))
+        }
+    }
+
+    @Test("QR scans: each scan registers or confirms one card at once; a repeat changes nothing; a foreign code is refused")
+    func qrScans() async throws {
+        try await SiteHarness.run { site, staff, _ in
+            // setup
+            try await site.createUser("clerk", roles: ["clerk"])
+            var browser = Browser(staff)
+            try await browser.login("clerk")
+            _ = try await Self.importFixture(&browser, "issuance-list-cp932.csv")
+            let page = try await browser.get("/ledger/scan")
+            // act
+            let confirmed = try await browser.post("/ledger/scan", [("code", "20261129000000000000102,2\r")], csrf: page.csrf, json: true)
+            let again = try await browser.post("/ledger/scan", [("code", "20261129000000000000102")], csrf: page.csrf, json: true)
+            let fresh = try await browser.post("/ledger/scan", [("code", "20261129000000000000999")], csrf: page.csrf, json: true)
+            let foreign = try await browser.post("/ledger/scan", [("code", "https://example.jp/")], csrf: page.csrf, json: true)
+            let plain = try await browser.post("/ledger/scan", [("code", "20261129000000000000103")], csrf: page.csrf)
+            // check
+            #expect(confirmed.json["outcome"] as? String == "confirmed" && confirmed.json["name"] as? String == "山田　太郎")
+            #expect(again.json["outcome"] as? String == "already")
+            #expect(fresh.json["outcome"] as? String == "registered")
+            #expect(foreign.status == .unprocessableContent && foreign.json["outcome"] as? String == "invalid")
+            #expect(plain.location?.hasPrefix("/ledger/scan?flash=") == true || plain.location?.contains("flash") == true)
+            #expect(fresh.json["today"] as? Int == 2)
+            #expect(try await site.services.ledger.find(applicationID: "20261129000000000000999")?.source == "qr")
+            #expect(page.body.contains("autofocus"))
+        }
+    }
+
+    @Test("bulk: scanned cards move together; the ones that may not move are listed with the reason")
+    func bulkMove() async throws {
+        try await SiteHarness.run { site, staff, _ in
+            // setup
+            try await site.createUser("clerk", roles: ["clerk"])
+            var browser = Browser(staff)
+            try await browser.login("clerk")
+            _ = try await Self.importFixture(&browser, "issuance-list-cp932.csv")
+            _ = try await site.services.database.transaction { connection in
+                try await site.services.storage.createCabinet(code: "B", name: "", locationID: nil, drawers: 1, slotsPerDrawer: 2, capacity: 5, on: connection)
+            }
+            let form = try await browser.get("/ledger/bulk")
+            // act
+            let codes = "20261129000000000000101,1\n20261129000000000000102\n20261129000000000000888\nこれはID"
+            let result = try await browser.post("/ledger/bulk", [("stage", "inspected"), ("codes", codes)], csrf: form.csrf)
+            let second = try await browser.post("/ledger/bulk", [("stage", "handed-over"), ("codes", "20261129000000000000101")], csrf: form.csrf)
+            // check
+            #expect(result.body.contains("2 枚を「検品済」にしました（2 枚は更新できませんでした）"))
+            #expect(result.body.contains("カード管理簿に該当するカードがありません") && result.body.contains("申請書IDとして読めません"))
+            #expect(second.body.contains("「検品済」から「交付済」へは進められません"))
+            #expect(try await site.services.ledger.find(applicationID: "20261129000000000000102")?.storagePlace == "B-1-1")
+        }
+    }
+
+    @Test("PDFs: checklist, receipt and the day's batch are A4 PDFs whose text holds the Japanese exactly")
+    func pdfs() async throws {
+        try await SiteHarness.run { site, staff, resident in
+            // setup
+            try await site.createUser("clerk", roles: ["clerk"])
+            var browser = Browser(staff)
+            try await browser.login("clerk")
+            _ = try await Self.importFixture(&browser, "issuance-list-cp932.csv")
+            let id = try await Self.entryID(site, "20261129000000000000101")
+            // act
+            let checklist = try await staff.execute(uri: "/ledger/entries/\(id)/checklist.pdf", method: .get,
+                                                    headers: [.cookie: browser.cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")], body: nil)
+            let receipt = try await staff.execute(uri: "/ledger/entries/\(id)/receipt.pdf", method: .get,
+                                                  headers: [.cookie: browser.cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")], body: nil)
+            // check
+            #expect(checklist.headers[.contentType] == "application/pdf")
+            let checklistText = try pdfText(checklist.body)
+            #expect(checklistText.contains("交付チェックリスト"))
+            #expect(checklistText.contains("髙橋") && checklistText.contains("﨑子"))
+            #expect(checklistText.contains("㈱ミドリ寮①"))
+            let receiptText = try pdfText(receipt.body)
+            #expect(receiptText.contains("受領書") && receiptText.contains("髙橋"))
+            #expect(try await site.auditActions().contains("ledger.checklist.export"))
+            _ = resident
+        }
+    }
+
+    @Test("pickup booking against the ledger: residents refused until the card is ready; staff warned and may override")
+    func pickupCrossCheck() async throws {
+        try await SiteHarness.run { site, staff, resident in
+            // setup
+            try await site.createUser("clerk", roles: ["clerk"])
+            var browser = Browser(staff)
+            try await browser.login("clerk")
+            _ = try await Self.importFixture(&browser, "issuance-list-cp932.csv")
+            let bookable = try await BookableDay.make(site, purpose: .pickup, web: 5, staff: 5)
+            var person = People.json(1, slot: bookable.slotIDs[0])
+            person["familyName"] = "山田"
+            person["givenName"] = "太郎"
+            person["familyKana"] = "ヤマダ"
+            person["givenKana"] = "タロウ"
+            person["birthDate"] = "1990-07-15"
+            person["applicationID"] = "20261129000000000000102"
+            var api = Browser(resident)
+            // act
+            let early = try await api.json("/api/v1/public/bookings", method: .post, person)
+            let id = try await Self.entryID(site, "20261129000000000000102")
+            _ = try await site.services.storage.createCabinetForTests(site)
+            for stage in [LedgerStage.inspected, .prepared] {
+                _ = try await site.services.database.transaction { connection in
+                    try await site.services.ledger.move(entryID: id, to: stage, staffUserID: nil, now: site.clock.now(), on: connection)
+                }
+            }
+            let ready = try await api.json("/api/v1/public/bookings", method: .post, person)
+            let form = try await browser.get("/bookings/new?slot=\(bookable.slotIDs[1])")
+            let fields: [(String, String)] = [("slot", String(bookable.slotIDs[1])), ("channel", "phone"), ("familyName", "鈴木"), ("givenName", "花子"),
+                                              ("familyKana", "スズキ"), ("givenKana", "ハナコ"), ("birthDate", "1970-01-01"), ("phone", "0424601234"),
+                                              ("applicationID", "20261129000000000000777")]
+            let warned = try await browser.post("/bookings/new", fields, csrf: form.csrf)
+            let overridden = try await browser.post("/bookings/new", fields + [("overridePickupCheck", "1")], csrf: form.csrf)
+            // check
+            #expect(early.status == .conflict)
+            #expect(early.body.contains("card-not-ready") && early.body.contains("交付通知書が届いてから"))
+            #expect(ready.status == .created)
+            #expect(warned.status == .conflict && warned.body.contains("カード管理簿にこの方のカードがありません"))
+            #expect(warned.body.contains("overridePickupCheck"))
+            #expect(overridden.location?.hasPrefix("/bookings/") == true)
+            let day = bookable.day.description
+            let batch = try await staff.execute(uri: "/ledger/handovers.pdf?date=\(day)", method: .get,
+                                                headers: [.cookie: browser.cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")], body: nil)
+            let text = try pdfText(batch.body)
+            #expect(text.contains("山田") && text.contains("合計 1 件"))
+        }
+    }
+
+    @Test("card data from the counter's reader (bearer token): recorded, differences reported; bad dates refused with 422")
+    func cardDataAPI() async throws {
+        try await SiteHarness.run { site, staff, _ in
+            // setup
+            try await site.createUser("clerk", roles: ["clerk"])
+            var browser = Browser(staff)
+            try await browser.login("clerk")
+            _ = try await Self.importFixture(&browser, "issuance-list-cp932.csv")
+            let userID = try await site.createUser("reader", roles: ["clerk"])
+            let token = try await site.services.tokens.create(userID: userID, name: "card reader", expiresAt: nil, on: site.services.database.client).token
+            var api = Browser(staff)
+            // act
+            let ok = try await api.json("/api/v1/ledger/20261129000000000000102/card-data", method: .post,
+                                        ["address": "東京都西東京市田無町9-9", "cardExpiry": "2036-07-15", "certificateExpiry": "2031-07-15", "reader": "counter-1"],
+                                        token: token)
+            let bad = try await api.json("/api/v1/ledger/20261129000000000000102/card-data", method: .post,
+                                         ["address": "東京都西東京市田無町9-9", "cardExpiry": "2020-01-01", "certificateExpiry": "2040-01-01"], token: token)
+            let missing = try await api.json("/api/v1/ledger/20261129000000000000555/card-data", method: .post,
+                                             ["address": "x", "cardExpiry": "2036-07-15", "certificateExpiry": "2031-07-15"], token: token)
+            let read = try await api.json("/api/v1/ledger/20261129000000000000102", token: token)
+            // check
+            #expect(ok.status == .ok)
+            #expect((ok.json["differences"] as? [String])?.first?.hasPrefix("address differs") == true)
+            #expect(bad.status == .unprocessableContent && bad.body.contains("cardExpiry"))
+            #expect(missing.status == .notFound)
+            #expect((read.json["cardExpiry"] as? String) == "2036-07-15")
+            let page = try await browser.get("/ledger/entries/\(try await Self.entryID(site, "20261129000000000000102"))")
+            #expect(page.body.contains("カードの住所（東京都西東京市田無町9-9）が管理簿の住所"))
+        }
+    }
+
+    @Test("registry extract uploaded on the import page; lookup by kana shows the person, audited; the card page flags mismatches")
+    func registryLookup() async throws {
+        try await SiteHarness.run { site, staff, _ in
+            // setup
+            try await site.createUser("clerk", roles: ["clerk"])
+            var browser = Browser(staff)
+            try await browser.login("clerk")
+            _ = try await Self.importFixture(&browser, "issuance-list-cp932.csv")
+            let imported = try await Self.importFixture(&browser, "registry-cp932.csv", kind: "registry")
+            // act
+            let found = try await browser.get("/registry?kana=%E3%82%BF%E3%82%AB%E3%83%8F%E3%82%B7")
+            let card = try await browser.get("/ledger/entries/\(try await Self.entryID(site, "20261129000000000000106"))")
+            // check
+            #expect(imported.body.contains("住基抽出データを 5 人分で置き換えました"))
+            #expect(found.body.contains("髙橋　﨑子") && found.body.contains("1 件"))
+            #expect(card.body.contains("住基の状態: 死亡"))
+            #expect(try await site.auditActions().contains("registry.search"))
+        }
+    }
+}
+
+extension StorageStore {
+    /// One small cabinet so that inspection can place cards.
+    func createCabinetForTests(_ site: SiteHarness) async throws -> Int64 {
+        try await site.services.database.transaction { connection in
+            try await createCabinet(code: "T", name: "", locationID: nil, drawers: 1, slotsPerDrawer: 1, capacity: 50, on: connection)
+        }
+    }
+}
