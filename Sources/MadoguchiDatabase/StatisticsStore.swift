@@ -29,10 +29,11 @@ public struct StatisticsStore: Sendable {
     }
 
     public enum Kind: String, CaseIterable, Sendable {
-        case bookings, intakes, fees, documents
+        case bookings, intakes, fees, documents, ledger
 
         public var label: String {
             switch self {
+            case .ledger: "カードの交付工程"
             case .bookings: "来庁予約"
             case .intakes: "申請受付"
             case .fees: "手数料"
@@ -78,6 +79,19 @@ public struct StatisticsStore: Sendable {
                 ("書類", "count(*)"),
                 ("ページ", "coalesce(sum(d.page_count), 0)"),
             ], "document d", "")
+        case .ledger:
+            // Cards entering each stage on the day it happened (C6): registration by import or QR
+            // counts as delivery; imports of an existing ledger set stages without counting as moves.
+            return ("(ev.at AT TIME ZONE 'Asia/Tokyo')::date", [
+                ("納品", "count(*) FILTER (WHERE ev.kind = 'created')"),
+                ("検品", "count(*) FILTER (WHERE ev.kind = 'stage' AND ev.to_stage = 'inspected')"),
+                ("初期設定", "count(*) FILTER (WHERE ev.kind = 'stage' AND ev.to_stage = 'prepared')"),
+                ("交付通知", "count(*) FILTER (WHERE ev.kind = 'stage' AND ev.to_stage = 'notified')"),
+                ("交付", "count(*) FILTER (WHERE ev.kind = 'stage' AND ev.to_stage = 'handed-over')"),
+                ("保留", "count(*) FILTER (WHERE ev.kind = 'stage' AND ev.to_stage = 'on-hold')"),
+                ("返送", "count(*) FILTER (WHERE ev.kind = 'stage' AND ev.to_stage = 'returned')"),
+                ("廃棄", "count(*) FILTER (WHERE ev.kind = 'stage' AND ev.to_stage = 'disposed')"),
+            ], "ledger_event ev", "")
         }
     }
 

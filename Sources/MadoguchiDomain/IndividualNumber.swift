@@ -27,6 +27,12 @@ public enum IndividualNumber {
     /// (half- or full-width), possibly split by spaces or hyphens as people write them (4-4-4),
     /// whose check digit is valid. Longer digit runs (e.g. a 23-digit application ID) do not count.
     public static func appears(in text: String) -> Bool {
+        // Fewer than twelve digits anywhere: nothing to look at (most names and addresses).
+        var digits = 0
+        for scalar in text.unicodeScalars where (0x30...0x39).contains(scalar.value) || (0xFF10...0xFF19).contains(scalar.value) {
+            digits += 1
+        }
+        guard digits >= 12 else { return false }
         var runs: [[Int]] = [[]]
         var lastWasSeparator = false
         for ch in text {

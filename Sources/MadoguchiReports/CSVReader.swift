@@ -17,55 +17,68 @@ public enum CSVReader {
         public var description: String { "\(line)行目: 引用符（\"）が閉じられていません" }
     }
 
+    /// Works on the UTF-8 bytes: the delimiters are all ASCII and UTF-8 never uses an ASCII byte
+    /// inside a multi-byte character, so this is exact, and a 200,000-line file splits in well
+    /// under a second (iterating Characters costs grapheme breaking on every one).
     public static func records(_ text: String) throws -> [Record] {
+        var text = text
+        return try text.withUTF8 { try records(bytes: $0) }
+    }
+
+    static func records(bytes: UnsafeBufferPointer<UInt8>) throws -> [Record] {
+        let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ","), lf = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
         var records: [Record] = []
         var fields: [String] = []
-        var field = ""
+        var field: [UInt8] = []
+        field.reserveCapacity(256)
         var quoted = false
         var afterQuote = false
         var line = 1
         var recordLine = 1
-        var iterator = text.makeIterator()
-        var pending: Character?
-        func next() -> Character? {
-            if let p = pending { pending = nil; return p }
-            return iterator.next()
+        func endField() {
+            fields.append(String(decoding: field, as: UTF8.self))
+            field.removeAll(keepingCapacity: true)
         }
         func endRecord() {
-            fields.append(field)
-            field = ""
+            endField()
             // A blank line is no record.
             if !(fields.count == 1 && fields[0].isEmpty) { records.append(Record(line: recordLine, fields: fields)) }
             fields = []
         }
-        while let character = next() {
+        var i = 0
+        let n = bytes.count
+        while i < n {
+            let byte = bytes[i]
+            i += 1
             if quoted {
-                if character == "\"" {
-                    if let following = next() {
-                        if following == "\"" { field.append("\"") } else { quoted = false; afterQuote = true; pending = following }
+                if byte == quote {
+                    if i < n, bytes[i] == quote {
+                        field.append(quote)
+                        i += 1
                     } else {
                         quoted = false
+                        afterQuote = true
                     }
                 } else {
-                    if character == "\n" || character == "\r\n" { line += 1 }
-                    field.append(character)
+                    if byte == lf { line += 1 }
+                    field.append(byte)
                 }
                 continue
             }
-            switch character {
-            case "\"" where field.isEmpty && !afterQuote:
+            switch byte {
+            case quote where field.isEmpty && !afterQuote:
                 quoted = true
-            case ",":
-                fields.append(field)
-                field = ""
+            case comma:
+                endField()
                 afterQuote = false
-            case "\n", "\r\n", "\r":
+            case lf, cr:
+                if byte == cr, i < n, bytes[i] == lf { i += 1 }
                 endRecord()
                 afterQuote = false
                 line += 1
                 recordLine = line
             default:
-                field.append(character)
+                field.append(byte)
             }
         }
         if quoted { throw Failure(line: recordLine) }

@@ -18,7 +18,7 @@ struct LedgerStageTests {
         for stage in LedgerStage.allCases where ![.returned, .disposed, .handedOver, .onHold].contains(stage) {
             #expect(stage.canMove(to: .onHold), "\(stage) → on hold")
         }
-        #expect(LedgerStage.onHold.canMove(to: .notified))
+        #expect(LedgerStage.onHold.canMove(to: .notified) && LedgerStage.onHold.canMove(to: .delivered))
         #expect(!LedgerStage.onHold.canMove(to: .handedOver), "a held card is notified again before handover")
         #expect(Set(LedgerStage.allCases.filter(\.allowsPickupBooking)) == [.prepared, .notified])
     }

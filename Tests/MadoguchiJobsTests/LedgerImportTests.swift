@@ -220,4 +220,58 @@ struct LedgerImportTests {
             #expect(nobody.person == nil && !nobody.flags.isEmpty)
         }
     }
+
+    @Test("the statistics count cards entering each stage on the day it happened")
+    func stageStatistics() async throws {
+        try await TestDatabases.shared.withDatabase { db in
+            // setup
+            _ = try await Self.importFile(db, "issuance-list-cp932.csv")
+            _ = try await db.transaction { connection in
+                try await StorageStore(database: db).createCabinet(code: "A", name: "", locationID: nil, drawers: 1, slotsPerDrawer: 1,
+                                                                    capacity: 10, on: connection)
+            }
+            let store = LedgerStore(database: db)
+            for id in ["20261129000000000000101", "20261129000000000000102"] {
+                let entry = try #require(try await store.find(applicationID: id))
+                _ = try await db.transaction { connection in
+                    try await store.move(entryID: entry.id, to: .inspected, staffUserID: nil, now: Self.now, on: connection)
+                }
+            }
+            let day = CalendarDate(Self.now)
+            // act
+            let table = try await StatisticsStore(database: db).totals(.ledger, period: .day, from: day.adding(days: -1)!, through: day.adding(days: 1)!,
+                                                                       locationID: nil)
+            // check
+            #expect(table.columns.prefix(2) == ["納品", "検品"])
+            #expect(table.rows.map(\.values).reduce(into: [Int64](repeating: 0, count: 8)) { total, row in
+                for (i, v) in row.enumerated() { total[i] += v }
+            }.prefix(2) == [6, 2])
+        }
+    }
+
+    @Test("the existing ledger imported again does not undo what staff did since; a card held from delivery can resume")
+    func ledgerRepeatKeepsStaffMoves() async throws {
+        try await TestDatabases.shared.withDatabase { db in
+            // setup
+            _ = try await db.transaction { connection in
+                try await StorageStore(database: db).createCabinet(code: "A", name: "", locationID: nil, drawers: 2, slotsPerDrawer: 3,
+                                                                    capacity: 10, on: connection)
+            }
+            _ = try await Self.importFile(db, "ledger-existing.csv", kind: .ledger)
+            let store = LedgerStore(database: db)
+            let notified = try #require(try await store.find(applicationID: "20261001000000000000501"))
+            _ = try await db.transaction { connection in
+                try await store.move(entryID: notified.id, to: .handedOver, note: "交付", staffUserID: nil, now: Self.now, on: connection)
+            }
+            let held = try #require(try await store.find(applicationID: "20261001000000000000504"))
+            // act
+            let again = try await Self.importFile(db, "ledger-existing.csv", kind: .ledger)
+            // check
+            #expect(again.problems == [])
+            let after = try #require(try await store.find(applicationID: "20261001000000000000501"))
+            #expect(after.stage == .handedOver && after.storagePlace == nil)
+            #expect(try await StorageStore(database: db).slots().first { $0.code == "A-1-1" }?.used == 1)
+            #expect(held.stage == .onHold && held.allowedMoves.contains(.delivered))
+        }
+    }
 }

@@ -176,6 +176,41 @@ struct LedgerPagesTests {
         }
     }
 
+    @Test("a scanned list page (PNG, two-page PDF) is decoded with zbar, shown, and registered in one go; junk is refused")
+    func scanPage() async throws {
+        try await SiteHarness.run { site, staff, _ in
+            // setup
+            try await site.createUser("clerk", roles: ["clerk"])
+            var browser = Browser(staff)
+            try await browser.login("clerk")
+            let page = try await browser.get("/ledger/scan")
+            // act
+            let png = try await browser.upload("/ledger/scan-page", fields: [("_csrf", page.csrf)],
+                                               files: [("page", "list.png", try Fixtures.data("qr/issuance-list-page.png"))])
+            let pdf = try await browser.upload("/ledger/scan-page", fields: [("_csrf", page.csrf)],
+                                               files: [("page", "list.pdf", try Fixtures.data("qr/issuance-list-2pages.pdf"))])
+            let junk = try await browser.upload("/ledger/scan-page", fields: [("_csrf", page.csrf)],
+                                                files: [("page", "x.pdf", try Fixtures.data("qr/not-a-pdf.pdf"))])
+            let none = try await browser.upload("/ledger/scan-page", fields: [("_csrf", page.csrf)],
+                                                files: [("page", "none.png", try Fixtures.data("qr/no-qr.png"))])
+            let ids = ["12345678901234567890123", "98765432109876543210987", "11112222333344445555666",
+                       "20261129000000000000001", "20261129000000000000002", "20261129000000000000003"]
+            let codes = ids.enumerated().map { ("codes", "\($0.element),\($0.offset + 1)") }
+            let confirmed = try await browser.post("/ledger/scan-page/confirm", codes, csrf: png.csrf)
+            // check
+            #expect(png.body.contains("list.png から 6 件のQRコード"))
+            for id in ids { #expect(png.body.contains("<code>\(id)</code>"), "code \(id)") }
+            #expect(pdf.body.contains("list.pdf から 6 件のQRコード"))
+            #expect(junk.status == .unprocessableContent && junk.body.contains("PDF"))
+            #expect(none.body.contains("QRコードが見つかりませんでした"), "\(none.status)")
+            #expect(confirmed.location?.contains("flash=") == true)
+            let after = try await browser.get(confirmed.location ?? "/")
+            #expect(after.body.contains("新規登録 6 件、納品確認 0 件、読取済み 0 件。"))
+            #expect(try await site.services.ledger.search(.init()).count == 6)
+            #expect(try await site.auditActions().contains("ledger.qr-page"))
+        }
+    }
+
     @Test("bulk: scanned cards move together; the ones that may not move are listed with the reason")
     func bulkMove() async throws {
         try await SiteHarness.run { site, staff, _ in
@@ -189,11 +224,12 @@ struct LedgerPagesTests {
             }
             let form = try await browser.get("/ledger/bulk")
             // act
-            let codes = "20261129000000000000101,1\n20261129000000000000102\n20261129000000000000888\nこれはID"
+            let codes = "20261129000000000000101,1\n20261129000000000000102\n20261129000000000000888\nこれはID\n1234 5678 9018"
             let result = try await browser.post("/ledger/bulk", [("stage", "inspected"), ("codes", codes)], csrf: form.csrf)
             let second = try await browser.post("/ledger/bulk", [("stage", "handed-over"), ("codes", "20261129000000000000101")], csrf: form.csrf)
             // check
-            #expect(result.body.contains("2 枚を「検品済」にしました（2 枚は更新できませんでした）"))
+            #expect(result.body.contains("2 枚を「検品済」にしました（3 枚は更新できませんでした）"))
+            #expect(result.body.contains("（12桁の番号）") && !result.body.contains("1234 5678 9018"))
             #expect(result.body.contains("カード管理簿に該当するカードがありません") && result.body.contains("申請書IDとして読めません"))
             #expect(second.body.contains("「検品済」から「交付済」へは進められません"))
             #expect(try await site.services.ledger.find(applicationID: "20261129000000000000102")?.storagePlace == "B-1-1")

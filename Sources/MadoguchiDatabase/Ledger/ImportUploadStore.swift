@@ -3,8 +3,9 @@ import Logging
 import MadoguchiDomain
 import PostgresNIO
 
-/// Files between their dry-run preview and the "import" click (C3): kept in PostgreSQL so that
-/// any app instance can finish the import, only for their uploader, and never longer than an hour.
+/// Checked imports between their dry-run preview and the "import" click (C3): kept in
+/// PostgreSQL so that any app instance can finish the import, only for their uploader, and
+/// never longer than an hour. What is kept is the checked lines, not the file.
 public struct ImportUploadStore: Sendable {
     public let database: Database
     var logger: Logger { database.logger }
@@ -14,31 +15,30 @@ public struct ImportUploadStore: Sendable {
         self.database = database
     }
 
-    public struct Upload: Sendable {
-        public var kind: String
-        public var fileName: String
-        public var content: Data
-        public var layout: String
-    }
-
-    public func save(kind: String, fileName: String, content: Data, layout: String, staffUserID: Int64, now: Date) async throws -> String {
+    public func save(kind: String, checked: Data, staffUserID: Int64, now: Date) async throws -> String {
         let token = SecureToken.generate()
-        try await database.client.execute("DELETE FROM import_upload WHERE created_at < \(now.addingTimeInterval(-Self.lifetime))", logger: logger)
+        try await purge(now: now)
         try await database.client.execute("""
-            INSERT INTO import_upload (token, kind, file_name, content, layout, staff_user_id, created_at)
-            VALUES (\(token), \(kind), \(String(fileName.prefix(255))), \(ByteBuffer(bytes: content)), \(layout), \(staffUserID), \(now))
+            INSERT INTO import_upload (token, kind, checked, staff_user_id, created_at)
+            VALUES (\(token), \(kind), \(ByteBuffer(bytes: checked)), \(staffUserID), \(now))
             """, logger: logger)
         return token
     }
 
-    /// The upload for `token`, removed as it is taken: a second click cannot import twice.
-    public func take(token: String, staffUserID: Int64, now: Date) async throws -> Upload? {
-        try await database.client.first("""
-            DELETE FROM import_upload WHERE token = \(token) AND staff_user_id = \(staffUserID)
-              AND created_at >= \(now.addingTimeInterval(-Self.lifetime))
-            RETURNING kind, file_name, content, layout
-            """, as: (String, String, ByteBuffer, String).self, logger: logger).map {
-            Upload(kind: $0.0, fileName: $0.1, content: Data($0.2.readableBytesView), layout: $0.3)
-        }
+    /// The checked lines for `token`, if they are this user's and fresh.
+    public func find(token: String, staffUserID: Int64, now: Date) async throws -> (kind: String, checked: Data)? {
+        try await purge(now: now)
+        return try await database.client.first("""
+            SELECT kind, checked FROM import_upload WHERE token = \(token) AND staff_user_id = \(staffUserID)
+            """, as: (String, ByteBuffer).self, logger: logger).map { ($0.0, Data($0.1.readableBytesView)) }
+    }
+
+    /// Removed once imported (a second click finds nothing and imports nothing twice).
+    public func remove(token: String) async throws {
+        try await database.client.execute("DELETE FROM import_upload WHERE token = \(token)", logger: logger)
+    }
+
+    func purge(now: Date) async throws {
+        try await database.client.execute("DELETE FROM import_upload WHERE created_at < \(now.addingTimeInterval(-Self.lifetime))", logger: logger)
     }
 }

@@ -55,6 +55,11 @@ public struct LedgerImportWriter: Sendable {
                       progress: (@Sendable (Int) -> Void)? = nil, on connection: PostgresConnection) async throws -> Outcome {
         // One import at a time: two files naming the same new card must not both insert it.
         try await connection.execute("SELECT pg_advisory_xact_lock(hashtext('madoguchi.ledger-import'))", logger: logger)
+        // While the import runs, staff changes to cards wait (readers do not): the set-based
+        // update computes new rows from one snapshot, and a handover made meanwhile would be
+        // overwritten with the snapshot's values. Every staff change locks its entry row first, so
+        // it waits here before it holds any other lock (no deadlock), and slot counts stay exact.
+        try await connection.execute("LOCK TABLE ledger_entry IN EXCLUSIVE MODE", logger: logger)
         let previous = try await connection.all("""
             SELECT at FROM ledger_import WHERE file_sha256 = \(source.sha256) AND kind = \(source.kind.rawValue) ORDER BY at
             """, as: (Date).self, logger: logger)
@@ -106,19 +111,26 @@ public struct LedgerImportWriter: Sendable {
                             ELSE e.visit_type_source END AS visit_type_source,
                        coalesce(i.delivery_batch, e.delivery_batch) AS delivery_batch, coalesce(i.delivered_on, e.delivered_on) AS delivered_on,
                        coalesce(i.card_expiry, e.card_expiry) AS card_expiry, coalesce(i.certificate_expiry, e.certificate_expiry) AS certificate_expiry,
-                       coalesce(i.stage, e.stage) AS stage,
-                       CASE WHEN coalesce(i.stage, e.stage) IN ('handed-over', 'returned', 'disposed') THEN NULL
+                       CASE WHEN s.staff_moved THEN e.stage ELSE coalesce(i.stage, e.stage) END AS stage,
+                       CASE WHEN s.staff_moved THEN e.storage_slot_id
+                            WHEN coalesce(i.stage, e.stage) IN ('handed-over', 'returned', 'disposed') THEN NULL
                             ELSE coalesce(i.slot_id, e.storage_slot_id) END AS storage_slot_id,
-                       CASE WHEN i.handed_over_on IS NOT NULL THEN (i.handed_over_on + time '12:00') AT TIME ZONE 'Asia/Tokyo'
+                       CASE WHEN NOT s.staff_moved AND i.handed_over_on IS NOT NULL THEN (i.handed_over_on + time '12:00') AT TIME ZONE 'Asia/Tokyo'
                             ELSE e.handed_over_at END AS handed_over_at,
                        coalesce(i.notes, e.notes) AS notes
                 FROM ledger_entry e JOIN incoming i ON i.application_id = e.application_id
+                -- Once staff have moved a card in Madoguchi, the ledger is the truth: a city
+                -- ledger imported again (E5) does not put it back to the file's stage or place.
+                CROSS JOIN LATERAL (SELECT EXISTS (SELECT 1 FROM ledger_event ev WHERE ev.entry_id = e.id AND ev.kind IN ('stage', 'place'))
+                                    AS staff_moved) s
             ), changed AS (
                 UPDATE ledger_entry e SET
                     name = n.name, kana = n.kana, birth_date = n.birth_date, sex = n.sex, address = n.address, card_kind = n.card_kind,
                     visit_type = n.visit_type, visit_type_source = n.visit_type_source, delivery_batch = n.delivery_batch,
                     delivered_on = n.delivered_on, card_expiry = n.card_expiry, certificate_expiry = n.certificate_expiry,
-                    stage = n.stage, held_from = CASE WHEN n.stage = e.stage THEN e.held_from END,
+                    stage = n.stage,
+                    held_from = CASE WHEN n.stage = e.stage THEN e.held_from
+                                     WHEN n.stage = 'on-hold' AND e.stage IN ('delivered', 'inspected', 'prepared', 'notified') THEN e.stage END,
                     stage_changed_at = CASE WHEN n.stage = e.stage THEN e.stage_changed_at ELSE \(now) END,
                     storage_slot_id = n.storage_slot_id, handed_over_at = n.handed_over_at, notes = n.notes,
                     import_id = \(importID), version = e.version + 1, updated_at = \(now)
@@ -159,7 +171,7 @@ public struct LedgerImportWriter: Sendable {
                        CASE WHEN coalesce(stage, 'delivered') IN ('handed-over', 'returned', 'disposed') THEN NULL ELSE slot_id END,
                        CASE WHEN handed_over_on IS NOT NULL THEN (handed_over_on + time '12:00') AT TIME ZONE 'Asia/Tokyo' END,
                        coalesce(notes, ''), \(source.kind.rawValue), \(importID), \(now), \(now)
-                FROM incoming ORDER BY line
+                FROM incoming
                 ON CONFLICT (application_id) DO NOTHING
                 RETURNING id, stage
             ), events AS (
@@ -228,7 +240,18 @@ public struct LedgerImportWriter: Sendable {
             GROUP BY s.id, c.code, d.code, s.code, s.capacity HAVING count(e.id) > s.capacity ORDER BY 1
             """, as: (String, Int64, Int32).self, logger: logger)
         if !over.isEmpty {
-            throw Refusal(problems: over.map { ImportProblem(line: 0, reasons: ["保管場所 \($0.0) に \($0.1) 枚となり、容量 \($0.2) 枚を超えます"]) })
+            // Named by the lines that put cards there, so the file can be corrected.
+            let lines = try await connection.all("""
+                SELECT i.line, i.storage_place FROM ledger_incoming i WHERE i.storage_place = ANY(\(over.map(\.0))) ORDER BY i.line
+                """, as: (Int32, String).self, logger: logger)
+            var problems = lines.map { line in
+                let slot = over.first { $0.0 == line.1 }
+                return ImportProblem(line: Int(line.0), reasons: ["保管場所 \(line.1) は容量 \(slot?.2 ?? 0) 枚を超えます（管理簿全体で \(slot?.1 ?? 0) 枚になります）"])
+            }
+            if problems.isEmpty {
+                problems = over.map { ImportProblem(line: 0, reasons: ["保管場所 \($0.0) に \($0.1) 枚となり、容量 \($0.2) 枚を超えます"]) }
+            }
+            throw Refusal(problems: problems)
         }
         try await connection.execute("""
             UPDATE storage_slot s SET used = x.n

@@ -186,6 +186,9 @@ public struct LedgerStore: Sendable {
         guard entry.stage.isHeld else { throw LedgerError.notHeld(entry.stage) }
         if entry.storageSlotID == storageSlotID { return entry }
         let storage = StorageStore(database: database)
+        // Both slots locked in id order first: two clerks swapping cards between the same two
+        // slots would otherwise each hold one and wait for the other.
+        try await storage.lock([storageSlotID] + (entry.storageSlotID.map { [$0] } ?? []), on: connection)
         try await storage.take(storageSlotID, on: connection)
         if let current = entry.storageSlotID { try await storage.release(current, on: connection) }
         try await connection.execute("""
@@ -326,16 +329,13 @@ public struct LedgerStore: Sendable {
             }
         }
 
+        /// One message for every refusal: someone who knows a person's kana and date of birth
+        /// must not learn whether a card exists or is on hold.
         public func residentMessage(_ language: BookingLanguage) -> String {
-            let en = language == .en
-            switch self {
-            case .ready: return ""
-            case .noEntry, .notReady:
-                return en ? "Your card is not ready for pickup yet. Please book after you receive the pickup notice (交付通知書), and check the application ID on it."
-                          : "お申し込みのカードはまだ交付の準備ができていません。交付通知書が届いてから、通知書の申請書IDをご確認のうえご予約ください。"
-            case .onHold:
-                return en ? "Your card cannot be booked for pickup online. Please call the office." : "お申し込みのカードはインターネットでは交付予約できません。市民課へお電話ください。"
-            }
+            if case .ready = self { return "" }
+            return language == .en
+                ? "Your card cannot be booked for pickup yet. Please book after you receive the pickup notice (交付通知書), with the application ID on it; if you have it already, please call the office."
+                : "お申し込みのカードは、まだ交付の予約ができません。交付通知書が届いてから、通知書の申請書IDでご予約ください。通知書がお手元にある場合は市民課へお電話ください。"
         }
     }
 

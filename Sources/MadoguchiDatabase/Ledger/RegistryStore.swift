@@ -37,6 +37,8 @@ public struct RegistryStore: Sendable {
     /// Replaces the extract. Returns the import's id.
     public func replace(with records: [RegistryRecord], fileName: String, sha256: String, encoding: String, staffUserID: Int64?, now: Date,
                         progress: (@Sendable (Int) -> Void)? = nil, on connection: PostgresConnection) async throws -> Int64 {
+        // Two replacements at once would each delete only the rows they can see and leave both extracts.
+        try await connection.execute("SELECT pg_advisory_xact_lock(hashtext('madoguchi.registry-import'))", logger: logger)
         guard let importID = try await connection.first("""
             INSERT INTO ledger_import (kind, file_name, file_sha256, encoding, rows, created, staff_user_id, at)
             VALUES ('registry', \(String(fileName.prefix(255))), \(sha256), \(encoding), \(records.count), \(records.count), \(staffUserID), \(now))

@@ -74,8 +74,8 @@ public struct StorageStore: Sendable {
     public func createCabinet(code: String, name: String, locationID: Int64?, drawers: Int, slotsPerDrawer: Int, capacity: Int,
                               on connection: PostgresConnection) async throws -> Int64 {
         let code = code.uppercased()
-        guard StoragePlaceCode.isCode(code), (1...50).contains(drawers), (1...200).contains(slotsPerDrawer), (1...1000).contains(capacity) else {
-            throw InvalidInput([FieldProblem(field: "code", message: "棚の記号は英数字10文字まで、段は1〜50、区画は1〜200、容量は1〜1000です。")])
+        guard StoragePlaceCode.isCode(code), name.unicodeScalars.count <= 100, (1...50).contains(drawers), (1...200).contains(slotsPerDrawer), (1...1000).contains(capacity) else {
+            throw InvalidInput([FieldProblem(field: "code", message: "棚の記号は英数字10文字まで、名称は100文字まで、段は1〜50、区画は1〜200、容量は1〜1000です。")])
         }
         guard let id = try await connection.first("""
             INSERT INTO storage_cabinet (code, name, location_id) VALUES (\(code), \(name), \(locationID))
@@ -106,6 +106,10 @@ public struct StorageStore: Sendable {
             SELECT s.id FROM storage_slot s JOIN storage_drawer d ON d.id = s.drawer_id JOIN storage_cabinet c ON c.id = d.cabinet_id
             WHERE s.used < s.capacity ORDER BY \(Self.slotOrder) LIMIT 1
             """), as: (Int64).self, logger: logger)
+    }
+
+    func lock(_ slotIDs: [Int64], on connection: PostgresConnection) async throws {
+        try await connection.execute("SELECT id FROM storage_slot WHERE id = ANY(\(slotIDs.sorted())) ORDER BY id FOR UPDATE", logger: logger)
     }
 
     func take(_ slotID: Int64, on connection: PostgresConnection) async throws {

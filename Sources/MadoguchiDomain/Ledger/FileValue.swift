@@ -6,23 +6,36 @@ public enum FileValue {
     /// NFKC (full-width ASCII → ASCII, half-width kana → full-width, ㈱ → (株)) is only applied where
     /// it is needed, because it would also rewrite characters people want kept in names (①, ㈱).
     public static func key(_ text: String) -> String {
-        text.precomposedStringWithCompatibilityMapping.trimmingCharacters(in: .whitespacesAndNewlines)
+        // Most cells are plain ASCII or ordinary kanji/kana; NFKC (slow through Foundation) is only
+        // run when a full-width or half-width form or an ideographic space is present.
+        let needsNFKC = text.unicodeScalars.contains { (0xFF00...0xFFEF).contains($0.value) || $0.value == 0x3000 }
+        return trim(needsNFKC ? text.precomposedStringWithCompatibilityMapping : text)
+    }
+
+    /// White space and line breaks removed at both ends (a scalar loop: Foundation's trimming is
+    /// slow on Linux, and an import calls this for every cell).
+    public static func trim(_ text: String) -> String {
+        let scalars = text.unicodeScalars
+        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+        guard let last = scalars.lastIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+        if first == scalars.startIndex && last == scalars.index(before: scalars.endIndex) { return text }
+        return String(scalars[first...last])
     }
 
     /// A name or address: kept as written, spaces trimmed, runs of spaces made one full-width space.
     public static func text(_ raw: String) -> String {
-        var out = ""
+        var out = String.UnicodeScalarView()
         var pendingSpace = false
-        for ch in raw.trimmingCharacters(in: .whitespacesAndNewlines) {
-            if ch == " " || ch == "\u{3000}" || ch == "\t" {
+        for scalar in trim(raw).unicodeScalars {
+            if scalar == " " || scalar == "\u{3000}" || scalar == "\t" {
                 pendingSpace = true
                 continue
             }
             if pendingSpace { out.append("\u{3000}") }
             pendingSpace = false
-            out.append(ch)
+            out.append(scalar)
         }
-        return out
+        return String(out)
     }
 
     /// Furigana from a file: half-width katakana (ﾔﾏﾀﾞ ﾀﾛｳ, common in terminal exports) and

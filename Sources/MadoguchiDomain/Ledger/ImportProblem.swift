@@ -16,8 +16,9 @@ public struct ImportProblem: Error, Sendable, Equatable, Codable, CustomStringCo
 
     /// A cell quoted in a message: cut short, and never a run of 12 digits (that could be an
     /// individual number, which must not reach a log or a screen).
-    public static func shown(_ cell: String) -> String {
-        let short = cell.count > 30 ? String(cell.prefix(30)) + "…" : cell
-        return IndividualNumber.appears(in: short) ? "（12桁の番号）" : short
+    public static func shown(_ cell: String, limit: Int = 30) -> String {
+        // The whole cell is checked before it is cut: a number across the cut must not leak either.
+        if IndividualNumber.appears(in: cell) { return "（12桁の番号）" }
+        return cell.count > limit ? String(cell.prefix(limit)) + "…" : cell
     }
 }

@@ -1,7 +1,7 @@
 /// One checked line of an issuance list or of a city ledger: what the import writes.
 /// Optional values are nil when the file has no such column or leaves the cell empty, and the
 /// import then keeps what the ledger already holds.
-public struct LedgerRecord: Sendable, Equatable {
+public struct LedgerRecord: Sendable, Equatable, Codable {
     public var line: Int
     public var applicationID: ApplicationID
     public var name: String
@@ -47,7 +47,7 @@ public struct LedgerRecord: Sendable, Equatable {
     public static func parse(line: Int, cells: [LedgerField: String], layout: ImportLayout) -> Result<LedgerRecord, ImportProblem> {
         var reasons: [String] = []
         func cell(_ field: LedgerField) -> String {
-            layout.translate(cells[field] ?? "", for: field.rawValue).trimmingCharacters(in: .whitespacesAndNewlines)
+            FileValue.trim(layout.translate(cells[field] ?? "", for: field.rawValue))
         }
         func date(_ field: LedgerField) -> CalendarDate? {
             let text = cell(field)
@@ -64,7 +64,11 @@ public struct LedgerRecord: Sendable, Equatable {
                 reasons.append("\(field.label)に個人番号と思われる12桁の番号があります（個人番号は取り込みません）")
                 return ""
             }
-            if value.count > max { reasons.append("\(field.label)が長すぎます（\(max)文字まで）") }
+            // Counted in code points, as PostgreSQL's length() does (an IVS variant is two).
+            if value.unicodeScalars.count > max { reasons.append("\(field.label)が長すぎます（\(max)文字まで）") }
+            if value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+                reasons.append("\(field.label)に制御文字が含まれています")
+            }
             return value
         }
 
@@ -113,7 +117,7 @@ public struct LedgerRecord: Sendable, Equatable {
             } else if let stage, !stage.isHeld {
                 reasons.append("状態が\(stage.label)のカードに保管場所は指定できません")
             } else {
-                storagePlace = placeText
+                storagePlace = StoragePlaceCode(placeText)?.description
             }
         }
         let handedOverOn = date(.handedOverOn)

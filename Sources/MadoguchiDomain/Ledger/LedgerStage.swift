@@ -28,7 +28,7 @@ public enum LedgerStage: String, CaseIterable, Sendable, Codable {
         case .inspected: [.prepared, .onHold, .returned]
         case .prepared: [.notified, .onHold, .returned]
         case .notified: [.handedOver, .onHold, .disposed, .returned]
-        case .onHold: [.inspected, .prepared, .notified, .returned, .disposed]
+        case .onHold: [.delivered, .inspected, .prepared, .notified, .returned, .disposed]
         case .handedOver: [.disposed]
         case .returned, .disposed: []
         }

@@ -35,7 +35,10 @@ public struct QRPayloadFormat: Sendable {
         let text = FileValue.key(scanned)
         guard let match = try? regex.wholeMatch(in: text),
               let idText = match["applicationID"]?.substring, let id = ApplicationID(String(idText)) else { return nil }
-        let batch = match["batch"]?.substring.map(String.init)
+        // A batch the pattern captured is kept only when it fits the ledger and is no number.
+        let batch = match["batch"]?.substring.map(String.init).flatMap { text in
+            text.unicodeScalars.count <= 50 && !IndividualNumber.appears(in: text) ? text : nil
+        }
         return Payload(applicationID: id, batch: batch)
     }
 }

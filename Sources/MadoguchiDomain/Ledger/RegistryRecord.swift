@@ -1,5 +1,5 @@
 /// One person of the resident-registry extract (C5): the basic four facts and a few flags.
-public struct RegistryRecord: Sendable, Equatable {
+public struct RegistryRecord: Sendable, Equatable, Codable {
     public var line: Int
     public var residentKey: String
     public var name: String
@@ -26,7 +26,7 @@ public struct RegistryRecord: Sendable, Equatable {
     public static func parse(line: Int, cells: [RegistryField: String], layout: ImportLayout) -> Result<RegistryRecord, ImportProblem> {
         var reasons: [String] = []
         func cell(_ field: RegistryField) -> String {
-            layout.translate(cells[field] ?? "", for: field.rawValue).trimmingCharacters(in: .whitespacesAndNewlines)
+            FileValue.trim(layout.translate(cells[field] ?? "", for: field.rawValue))
         }
         func text(_ field: RegistryField, max: Int) -> String {
             let value = FileValue.text(cell(field))
@@ -34,7 +34,10 @@ public struct RegistryRecord: Sendable, Equatable {
                 reasons.append("\(field.label)に個人番号と思われる12桁の番号があります（個人番号は取り込みません）")
                 return ""
             }
-            if value.count > max { reasons.append("\(field.label)が長すぎます（\(max)文字まで）") }
+            if value.unicodeScalars.count > max { reasons.append("\(field.label)が長すぎます（\(max)文字まで）") }
+            if value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+                reasons.append("\(field.label)に制御文字が含まれています")
+            }
             return value
         }
         let key = FileValue.key(cell(.residentKey))

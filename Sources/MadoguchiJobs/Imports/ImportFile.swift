@@ -73,7 +73,7 @@ public struct ImportFile<Record: Sendable>: Sendable {
         var problems: [ImportProblem] = []
         for record in all {
             // A row of only empty cells (Excel leaves them at the end) is no line.
-            if record.fields.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) { continue }
+            if record.fields.allSatisfy({ FileValue.trim($0).isEmpty }) { continue }
             if record.fields.count > map.columnCount && headerRow != nil {
                 if problems.count < problemLimit {
                     problems.append(ImportProblem(line: record.line, reasons: ["列が多すぎます（見出しは\(map.columnCount)列、この行は\(record.fields.count)列）"]))

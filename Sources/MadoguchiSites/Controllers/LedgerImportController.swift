@@ -4,6 +4,7 @@ import MadoguchiDatabase
 import MadoguchiDomain
 import MadoguchiJobs
 import MadoguchiReports
+import PostgresNIO
 
 /// The import page (C3, C5, E5): upload the issuance list, the city's existing ledger or a
 /// registry extract; every upload is first a dry run whose preview shows what would change and
@@ -65,31 +66,76 @@ struct LedgerImportController {
             return (kind == .issuanceList ? services.configuration.issuanceListLayout : ImportLayout(), "")
         }
         do {
-            return (try JSONDecoder().decode(ImportLayout.self, from: file.data), String(decoding: file.data, as: UTF8.self))
+            return (try JSONDecoder().decode(ImportLayout.self, from: file.data), file.filename)
         } catch {
             throw AppError.invalidInput([.init(field: "mapping", message: "列の対応（JSON）を読み取れません。README の形式で作成してください。")])
         }
     }
 
-    /// Runs the import (dry or real) and turns its report into page values.
-    func run(kind: Kind, data: Data, fileName: String, layout: ImportLayout, dryRun: Bool, context: AppRequestContext) async throws -> ([String: Any], Bool) {
+    /// A file read and checked, for either kind of import.
+    enum Checked {
+        case ledger(LedgerImport.Checked)
+        case registry(RegistryImport.Checked)
+
+        var isClean: Bool {
+            switch self {
+            case .ledger(let c): c.problems.isEmpty
+            case .registry(let c): c.problems.isEmpty
+            }
+        }
+
+        func encoded() throws -> Data {
+            switch self {
+            case .ledger(let c): try JSONEncoder().encode(c)
+            case .registry(let c): try JSONEncoder().encode(c)
+            }
+        }
+
+        init?(kind: Kind, data: Data) {
+            if kind == .registry {
+                guard let c = try? JSONDecoder().decode(RegistryImport.Checked.self, from: data) else { return nil }
+                self = .registry(c)
+            } else {
+                guard let c = try? JSONDecoder().decode(LedgerImport.Checked.self, from: data) else { return nil }
+                self = .ledger(c)
+            }
+        }
+    }
+
+    func check(kind: Kind, data: Data, fileName: String, layout: ImportLayout) -> Checked {
+        if kind == .registry { return .registry(RegistryImport(database: services.database).check(data, fileName: fileName, layout: layout)) }
+        return .ledger(LedgerImport(database: services.database).check(data, fileName: fileName, kind: kind == .issuanceList ? .issuanceList : .ledger,
+                                                                       layout: layout))
+    }
+
+    /// Writes (or dry-runs) checked lines, the audit entry inside the import's transaction, and
+    /// turns the report into page values.
+    func write(_ checked: Checked, kind: Kind, dryRun: Bool, context: AppRequestContext) async throws -> ([String: Any], Bool) {
         let now = services.clock.now()
         let user = context.identity?.userID
-        var values: [String: Any] = ["kind": kind.rawValue, "kindLabel": kind.label, "fileName": fileName, "dryRun": dryRun]
+        var values: [String: Any] = ["kind": kind.rawValue, "kindLabel": kind.label, "dryRun": dryRun]
         let problems: [ImportProblem]
-        if kind == .registry {
-            let report = try await RegistryImport(database: services.database).run(data, fileName: fileName, layout: layout, dryRun: dryRun,
-                                                                                   staffUserID: user, now: now)
+        let services = services
+        switch checked {
+        case .registry(let c):
+            let report = try await RegistryImport(database: services.database).write(c, dryRun: dryRun, staffUserID: user, now: now, audit: { rows, connection in
+                try await services.auditLog.record(services.event(context, action: "registry.import", recordType: "registry", recordID: c.fileName,
+                                                                  detail: "rows=\(rows)"), on: connection)
+            })
             problems = report.problems
+            values["fileName"] = c.fileName
             values["encoding"] = report.encoding
             values["lines"] = report.lines
             values["ignored"] = report.ignoredHeaders.joined(separator: "、")
             values["summary"] = report.imported.map { "住基抽出データを \($0) 人分で置き換え\(dryRun ? "ます" : "ました")。" } ?? ""
-        } else {
-            let writerKind: LedgerImportWriter.Kind = kind == .issuanceList ? .issuanceList : .ledger
-            let report = try await LedgerImport(database: services.database).run(data, fileName: fileName, kind: writerKind, layout: layout,
-                                                                                 dryRun: dryRun, staffUserID: user, now: now)
+        case .ledger(let c):
+            let report = try await LedgerImport(database: services.database).write(c, dryRun: dryRun, staffUserID: user, now: now, audit: { o, connection in
+                try await services.auditLog.record(services.event(
+                    context, action: "ledger.import", recordType: "ledger_import", recordID: String(o.importID),
+                    detail: "\(c.kind) \(c.fileName) rows=\(o.rows) created=\(o.created) updated=\(o.updated) unchanged=\(o.unchanged)"), on: connection)
+            })
             problems = report.problems
+            values["fileName"] = c.fileName
             values["encoding"] = report.encoding
             values["lines"] = report.lines
             values["ignored"] = report.ignoredHeaders.joined(separator: "、")
@@ -116,11 +162,12 @@ struct LedgerImportController {
         guard let file = context.files["file"], !file.data.isEmpty else {
             return try render(context, values: ["kind": kind.rawValue, "formError": "取り込むCSVファイルを選んでください。"], status: .unprocessableContent)
         }
-        let (layout, layoutText) = try layout(context, kind: kind)
-        var (values, ok) = try await run(kind: kind, data: file.data, fileName: file.filename, layout: layout, dryRun: true, context: context)
+        let (layout, _) = try layout(context, kind: kind)
+        let checked = check(kind: kind, data: file.data, fileName: file.filename, layout: layout)
+        var (values, ok) = try await write(checked, kind: kind, dryRun: true, context: context)
         if ok, let user = context.identity?.userID {
             values["token"] = try await ImportUploadStore(database: services.database).save(
-                kind: kind.rawValue, fileName: file.filename, content: file.data, layout: layoutText, staffUserID: user, now: services.clock.now())
+                kind: kind.rawValue, checked: try checked.encoded(), staffUserID: user, now: services.clock.now())
         }
         try await services.audit(context, action: "ledger.import.check", recordType: "ledger_import", recordID: file.filename,
                                  result: ok ? .success : .failure, detail: "\(kind.rawValue) 問題=\((values["problemCount"] as? Int) ?? 0)")
@@ -129,18 +176,16 @@ struct LedgerImportController {
     }
 
     @Sendable func commit(_ request: Request, context: AppRequestContext) async throws -> Response {
-        guard let user = context.identity?.userID,
-              let upload = try await ImportUploadStore(database: services.database).take(token: context.form.text("token"), staffUserID: user,
-                                                                                           now: services.clock.now()),
-              let kind = Kind(rawValue: upload.kind), allowed(kind, context) else {
+        let store = ImportUploadStore(database: services.database)
+        let token = context.form.text("token")
+        guard let user = context.identity?.userID, let upload = try await store.find(token: token, staffUserID: user, now: services.clock.now()),
+              let kind = Kind(rawValue: upload.kind), allowed(kind, context), let checked = Checked(kind: kind, data: upload.checked) else {
             return try render(context, values: ["formError": "確認済みのファイルが見つかりません（取込済みか、1時間を過ぎました）。もう一度アップロードしてください。"],
                               status: .conflict)
         }
-        let layout = upload.layout.isEmpty ? (kind == .issuanceList ? services.configuration.issuanceListLayout : ImportLayout())
-            : (try? JSONDecoder().decode(ImportLayout.self, from: Data(upload.layout.utf8))) ?? ImportLayout()
-        var (values, ok) = try await run(kind: kind, data: upload.content, fileName: upload.fileName, layout: layout, dryRun: false, context: context)
-        try await services.audit(context, action: kind == .registry ? "registry.import" : "ledger.import", recordType: "ledger_import",
-                                 recordID: upload.fileName, result: ok ? .success : .failure, detail: (values["summary"] as? String) ?? "")
+        var (values, ok) = try await write(checked, kind: kind, dryRun: false, context: context)
+        // Kept when the database refused it (a place removed meanwhile): the preview can be tried again.
+        if ok { try await store.remove(token: token) }
         values["done"] = ok
         values["preview"] = true
         return try render(context, values: values, status: ok ? .ok : .unprocessableContent)

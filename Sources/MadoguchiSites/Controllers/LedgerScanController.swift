@@ -30,7 +30,7 @@ struct LedgerScanController {
         values["today"] = try await services.ledger.scansToday(now: services.clock.now())
         values["canWrite"] = true
         values["pattern"] = services.qrFormat.pattern
-        if let flash = request.uri.queryParameters["done"] { values["flash"] = String(flash) }
+        if let flash = request.uri.queryParameters["flash"] { values["flash"] = String(flash) }
         if let error = request.uri.queryParameters["error"] { values["error"] = String(error) }
         return try services.renderer.response("ledger-scan", StaffPage.context(context, title: "QRコード読取", current: "/ledger", values), status: status)
     }
@@ -100,7 +100,7 @@ struct LedgerScanController {
         var seen = Set<String>()
         for text in texts {
             guard let payload = services.qrFormat.parse(text) else {
-                rows.append(["code": String(text.prefix(40)), "status": "発行一覧表のQRコードではありません", "ok": false])
+                rows.append(["code": ImportProblem.shown(text, limit: 40), "status": "発行一覧表のQRコードではありません", "ok": false])
                 continue
             }
             let id = payload.applicationID.digits
@@ -112,7 +112,7 @@ struct LedgerScanController {
         try await services.audit(context, action: "ledger.qr-page.check", recordType: "ledger", recordID: file.filename,
                                  detail: "codes=\(texts.count)")
         return try await render(request, context: context, values: [
-            "decoded": rows, "decodedCount": rows.count, "hasDecoded": true, "fileName": file.filename,
+            "decoded": rows, "decodedCount": rows.count, "showDecoded": true, "fileName": file.filename,
             "registrable": rows.contains { $0["ok"] as? Bool == true },
         ])
     }
@@ -129,7 +129,8 @@ struct LedgerScanController {
     }
 
     @Sendable func confirmPage(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let payloads = context.form.all("codes").compactMap(services.qrFormat.parse)
+        // In application-ID order: entries are locked in one order, whoever else is registering.
+        let payloads = context.form.all("codes").compactMap(services.qrFormat.parse).sorted { $0.applicationID.digits < $1.applicationID.digits }
         guard !payloads.isEmpty else { return Responses.redirect("/ledger/scan", error: "登録するQRコードがありません。") }
         var counts = (registered: 0, confirmed: 0, already: 0)
         try await services.database.transaction { connection in
@@ -149,6 +150,11 @@ struct LedgerScanController {
 
     // MARK: bulk stage moves
 
+    /// The scanned codes shown again in the form, without any line that holds an individual number.
+    static func echo(_ codes: String) -> String {
+        codes.split(whereSeparator: \.isNewline).filter { !IndividualNumber.appears(in: String($0)) }.joined(separator: "\n")
+    }
+
     @Sendable func bulkForm(_ request: Request, context: AppRequestContext) async throws -> Response {
         try bulkPage(context, values: [:])
     }
@@ -166,11 +172,11 @@ struct LedgerScanController {
     @Sendable func bulk(_ request: Request, context: AppRequestContext) async throws -> Response {
         let form = context.form
         guard let stage = LedgerStage(rawValue: form.text("stage")) else {
-            return try bulkPage(context, values: ["error": "移す工程を選んでください。", "codes": form.text("codes")], status: .unprocessableContent)
+            return try bulkPage(context, values: ["error": "移す工程を選んでください。", "codes": Self.echo(form.text("codes"))], status: .unprocessableContent)
         }
         let note = form.text("note")
         if IndividualNumber.appears(in: note) {
-            return try bulkPage(context, values: ["error": IndividualNumber.refusalMessage, "codes": form.text("codes"), "stage": stage.rawValue],
+            return try bulkPage(context, values: ["error": IndividualNumber.refusalMessage, "codes": Self.echo(form.text("codes")), "stage": stage.rawValue],
                                 status: .unprocessableContent)
         }
         var ids: [String] = []
@@ -179,7 +185,7 @@ struct LedgerScanController {
             if let id = services.qrFormat.parse(String(line))?.applicationID ?? ApplicationID(String(line)) {
                 if !ids.contains(id.digits) { ids.append(id.digits) }
             } else {
-                unreadable.append(String(line.prefix(40)))
+                unreadable.append(ImportProblem.shown(String(line), limit: 40))
             }
         }
         var rows: [[String: Any]] = []

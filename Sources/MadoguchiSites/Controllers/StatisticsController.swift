@@ -48,7 +48,7 @@ struct StatisticsController {
                 "title": kind.label, "columns": table.columns,
                 "rows": table.rows.map { ["label": period.label(start: $0.start), "start": $0.start.description, "values": $0.values] },
                 "totals": table.totals, "chart": table.rows.isEmpty ? "" : chart.svg, "hasRows": !table.rows.isEmpty,
-                "note": kind == .documents ? "書類は庁舎・窓口を問わず集計します。" : "",
+                "note": kind == .documents ? "書類は庁舎・窓口を問わず集計します。" : (kind == .ledger ? "カードの工程は庁舎・窓口を問わず、工程を進めた日で集計します。" : ""),
             ])
         }
         let locations = try await services.slots.locations()

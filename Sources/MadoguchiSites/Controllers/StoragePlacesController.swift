@@ -36,7 +36,7 @@ struct StoragePlacesController {
         values["hasSlots"] = !slots.isEmpty
         values["locations"] = try await services.intakes.locations().map { ["id": $0.id, "name": $0.name] }
         values["canWrite"] = context.identity?.has(.ledgerWrite) ?? false
-        if let flash = query["done"] { values["flash"] = String(flash) }
+        if let flash = query["flash"] { values["flash"] = String(flash) }
         if let error = query["error"] { values["error"] = String(error) }
         return try services.renderer.response("ledger-places", StaffPage.context(context, title: "保管場所", current: "/ledger", values), status: status)
     }

@@ -133,6 +133,9 @@ document.addEventListener("DOMContentLoaded", function () {
   if (!section) { return; }
   var form = section.querySelector("form"), input = section.querySelector("input[name=code]");
   var log = section.querySelector(".scan-log"), sessionCount = 0, audio = null;
+  // A code that was not ours is shown short, and never with a run of 12 digits (it may be an
+  // individual number read from the back of a card).
+  function masked(code) { return /[0-9０-９]{12}/.test(code.replace(/[\s-－]/g, "")) ? "（12桁の番号）" : code.slice(0, 40); }
   function tone(ok) {
     try {
       audio = audio || new (window.AudioContext || window.webkitAudioContext)();
@@ -157,14 +160,14 @@ document.addEventListener("DOMContentLoaded", function () {
       var result = await response.json();
       var ok = result.outcome === "registered" || result.outcome === "confirmed";
       item.className = "scan-" + result.outcome;
-      item.textContent = (result.applicationId || code.slice(0, 40)) + " " + (result.name || "") + " — " + (result.message || result.detail || "");
+      item.textContent = (result.applicationId || masked(code)) + " " + (result.name || "") + " — " + (result.message || result.detail || "");
       if (ok) { sessionCount++; }
       section.querySelector("[data-scan-session]").textContent = sessionCount;
       if (typeof result.today === "number") { section.querySelector("[data-scan-today]").textContent = result.today; }
       tone(ok || result.outcome === "already");
     } catch (e) {
       item.className = "scan-invalid";
-      item.textContent = code.slice(0, 40) + " — 送信できませんでした。もう一度読み取ってください。";
+      item.textContent = masked(code) + " — 送信できませんでした。もう一度読み取ってください。";
       tone(false);
     }
     log.insertBefore(item, log.firstChild);

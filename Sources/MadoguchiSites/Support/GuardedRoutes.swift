@@ -104,7 +104,9 @@ struct RouteGuard: Sendable {
             if !isAPI, request.headers[.contentType]?.hasPrefix("application/x-www-form-urlencoded") ?? false {
                 let body = try await request.collectBody(upTo: services.configuration.maxFormBytes)
                 context.form = FormData(urlEncoded: String(buffer: body))
-            } else if !isAPI, let type = request.headers[.contentType], type.lowercased().hasPrefix("multipart/form-data") {
+            } else if !isAPI, route.access != .anyone, let type = request.headers[.contentType], type.lowercased().hasPrefix("multipart/form-data") {
+                // Files only from signed-in staff whose role allows the route (checked above): an
+                // anonymous request never gets a large body read into memory.
                 if let length = request.headers[.contentLength].flatMap(Int64.init), length > services.configuration.maxUploadBytes {
                     throw AppError.payloadTooLarge
                 }
