@@ -79,16 +79,19 @@ CREATE TABLE ledger_entry (
     qr_confirmed_at     timestamptz,
     notes               text NOT NULL DEFAULT '' CHECK (length(notes) <= 2000),
     source              text NOT NULL CHECK (source IN ('issuance-list', 'qr', 'ledger', 'staff')),
-    import_id           bigint REFERENCES ledger_import (id),
+    -- the import that last wrote it; no foreign key: import rows are never deleted, and a
+    -- per-row check on a 200,000-line import costs more than it protects
+    import_id           bigint,
     version             integer NOT NULL DEFAULT 1,
     created_at          timestamptz NOT NULL DEFAULT now(),
     updated_at          timestamptz NOT NULL DEFAULT now(),
     -- a card in a storage place is one the office still holds
     CHECK (storage_slot_id IS NULL OR stage IN ('delivered', 'inspected', 'prepared', 'notified', 'on-hold'))
 );
-CREATE INDEX ledger_entry_kana_idx ON ledger_entry (kana_key text_pattern_ops);
-CREATE INDEX ledger_entry_person_idx ON ledger_entry (kana_key, birth_date);
-CREATE INDEX ledger_entry_stage_idx ON ledger_entry (stage, visit_type, delivery_batch);
+-- One index serves both the kana prefix search and the person match (kana + date of birth).
+-- No index on the stage: the board and the work lists read the whole table in tens of
+-- milliseconds at a city's size, and every index costs each of a 200,000-line import's rows.
+CREATE INDEX ledger_entry_person_idx ON ledger_entry (kana_key text_pattern_ops, birth_date);
 CREATE INDEX ledger_entry_slot_idx ON ledger_entry (storage_slot_id) WHERE storage_slot_id IS NOT NULL;
 CREATE INDEX ledger_entry_applicant_idx ON ledger_entry (applicant_id);
 CREATE INDEX ledger_entry_notified_idx ON ledger_entry (notified_at) WHERE stage = 'notified';
@@ -104,11 +107,10 @@ CREATE TABLE ledger_event (
     storage_slot_id bigint REFERENCES storage_slot (id),
     note            text NOT NULL DEFAULT '' CHECK (length(note) <= 1000),
     staff_user_id   bigint REFERENCES staff_user (id),
-    import_id       bigint REFERENCES ledger_import (id),
+    import_id       bigint,
     at              timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX ledger_event_entry_idx ON ledger_event (entry_id, id);
-CREATE INDEX ledger_event_stage_day_idx ON ledger_event (to_stage, at) WHERE kind = 'stage';
 
 -- The resident-registry extract (住基, C5): the basic four facts and a few flags, read-only,
 -- replaced as a whole by each import. No individual number and no 住民票コード.

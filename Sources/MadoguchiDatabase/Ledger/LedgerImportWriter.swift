@@ -172,7 +172,6 @@ public struct LedgerImportWriter: Sendable {
                        CASE WHEN handed_over_on IS NOT NULL THEN (handed_over_on + time '12:00') AT TIME ZONE 'Asia/Tokyo' END,
                        coalesce(notes, ''), \(source.kind.rawValue), \(importID), \(now), \(now)
                 FROM incoming
-                ON CONFLICT (application_id) DO NOTHING
                 RETURNING id, stage
             ), events AS (
                 INSERT INTO ledger_event (entry_id, kind, to_stage, note, staff_user_id, import_id, at)

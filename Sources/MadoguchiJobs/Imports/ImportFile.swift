@@ -20,7 +20,7 @@ public struct ImportFile<Record: Sendable>: Sendable {
 
     public static func read<Field: ImportField>(
         _ data: Data, layout: ImportLayout, documentedOrder: [Field],
-        parse: (Int, [Field: String]) -> Result<Record, ImportProblem>
+        parse: @Sendable (Int, [Field: String]) -> Result<Record, ImportProblem>
     ) -> ImportFile<Record> {
         let sha = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
         func failed(_ problems: [ImportProblem], encoding: String = "") -> ImportFile<Record> {
@@ -68,21 +68,40 @@ public struct ImportFile<Record: Sendable>: Sendable {
             guard case .problems(let reasons) = failure else { return failed([], encoding: encoding) }
             return failed([ImportProblem(line: 0, reasons: reasons)], encoding: encoding)
         }
+        // Lines are checked in parallel chunks (each line stands alone), then joined in file order.
+        let chunkCount = all.count < 2000 ? 1 : ProcessInfo.processInfo.activeProcessorCount * 4
+        let chunkSize = (all.count + chunkCount - 1) / max(chunkCount, 1)
+        var chunks = [[Result<Record, ImportProblem>?]](repeating: [], count: chunkCount)
+        let columnCount = map.columnCount, hasHeader = headerRow != nil
+        let lines = all
+        chunks.withUnsafeMutableBufferPointer { buffer in
+            // Each iteration writes only its own slot of the buffer.
+            nonisolated(unsafe) let results = buffer
+            DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
+                let range = min(lines.count, chunk * chunkSize)..<min(lines.count, (chunk + 1) * chunkSize)
+                var out: [Result<Record, ImportProblem>?] = []
+                out.reserveCapacity(range.count)
+                for record in lines[range] {
+                    // A row of only empty cells (Excel leaves them at the end) is no line.
+                    if record.fields.allSatisfy({ FileValue.trim($0).isEmpty }) {
+                        out.append(nil)
+                    } else if record.fields.count > columnCount && hasHeader {
+                        out.append(.failure(ImportProblem(line: record.line, reasons: ["列が多すぎます（見出しは\(columnCount)列、この行は\(record.fields.count)列）"])))
+                    } else {
+                        out.append(parse(record.line, map.values(of: record.fields)))
+                    }
+                }
+                results[chunk] = out
+            }
+        }
         var records: [Record] = []
         records.reserveCapacity(all.count)
         var problems: [ImportProblem] = []
-        for record in all {
-            // A row of only empty cells (Excel leaves them at the end) is no line.
-            if record.fields.allSatisfy({ FileValue.trim($0).isEmpty }) { continue }
-            if record.fields.count > map.columnCount && headerRow != nil {
-                if problems.count < problemLimit {
-                    problems.append(ImportProblem(line: record.line, reasons: ["列が多すぎます（見出しは\(map.columnCount)列、この行は\(record.fields.count)列）"]))
-                }
-                continue
-            }
-            switch parse(record.line, map.values(of: record.fields)) {
-            case .success(let parsed): records.append(parsed)
-            case .failure(let problem): if problems.count < problemLimit { problems.append(problem) }
+        for result in chunks.joined() {
+            switch result {
+            case .success(let parsed)?: records.append(parsed)
+            case .failure(let problem)?: if problems.count < problemLimit { problems.append(problem) }
+            case nil: continue
             }
         }
         if all.isEmpty { problems.append(ImportProblem(line: 0, reasons: ["データ行がありません"])) }
