@@ -308,6 +308,9 @@ struct LedgerPagesTests {
                                                 headers: [.cookie: browser.cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")], body: nil)
             let text = try pdfText(batch.body)
             #expect(text.contains("山田") && text.contains("合計 1 件"))
+            let bookingPage = try await browser.get(overridden.location ?? "/")
+            #expect(bookingPage.body.contains("カード管理簿にこの方のカードがありません"))
+            #expect(bookingPage.body.contains("住基に該当者がいません"))
         }
     }
 

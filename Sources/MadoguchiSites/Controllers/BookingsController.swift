@@ -348,6 +348,22 @@ struct BookingsController {
             "isPickup": booking.purpose == .pickup,
             "moveOptions": moveOptions,
         ]
+        // The card ledger and the registry beside the booking (A4, C5): is the card ready, and does
+        // the registry know this person as written?
+        if booking.purpose == .pickup, context.identity?.has(.ledgerView) ?? false {
+            let check = try await services.ledger.pickupCheck(applicationID: input.applicationID, kanaKey: input.kanaKey, birthDate: input.birthDate,
+                                                              on: services.database.client)
+            var ledger: [String: Any] = ["message": check.staffMessage, "ready": check.isReady]
+            if case .ready(let entry) = check { ledger["entryID"] = entry.id }
+            if case .notReady(let entry) = check { ledger["entryID"] = entry.id }
+            if case .onHold(let entry) = check { ledger["entryID"] = entry.id }
+            values["ledger"] = ledger
+        }
+        if context.identity?.has(.registryView) ?? false {
+            let match = try await services.registry.match(name: input.familyName + "\u{3000}" + input.givenName, kanaKey: input.kanaKey,
+                                                          birthDate: CalendarDate(input.birthDate), sex: nil, address: "")
+            values["registry"] = LedgerController.registryValues(match)
+        }
         if let flash = request.uri.queryParameters["flash"] { values["flash"] = String(flash) }
         if let error = request.uri.queryParameters["error"] { values["error"] = String(error) }
         return try services.renderer.response("booking", StaffPage.context(context, title: "予約 \(booking.displayCode)", current: "/bookings", values),

@@ -99,6 +99,7 @@ struct LedgerController {
             "overdueDays": services.configuration.ledgerOverdueDays, "overdue": overdue.map(Self.row), "overdueCount": overdue.count,
             "uninspectedDays": services.configuration.ledgerUninspectedDays, "uninspected": uninspected.map(Self.row),
             "uninspectedCount": uninspected.count,
+            "canWrite": context.identity?.has(.ledgerWrite) ?? false,
         ]
         return try services.renderer.response("ledger-board", StaffPage.context(context, title: "交付工程の進捗", current: "/ledger", values))
     }
