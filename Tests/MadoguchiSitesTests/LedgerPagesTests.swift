@@ -90,6 +90,30 @@ struct LedgerPagesTests {
         }
     }
 
+    @Test("the list's conditions export as CSV for Excel: UTF-8 with BOM, or CP932 with 髙 and ㈱ kept")
+    func exportCSV() async throws {
+        try await SiteHarness.run { site, staff, _ in
+            // setup
+            try await site.createUser("chief", roles: ["supervisor"])
+            var browser = Browser(staff)
+            try await browser.login("chief")
+            _ = try await Self.importFixture(&browser, "issuance-list-cp932.csv")
+            let cookie = browser.cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")
+            // act
+            let utf8 = try await staff.execute(uri: "/ledger/export.csv?visit=at-application&encoding=utf-8", method: .get, headers: [.cookie: cookie], body: nil)
+            let cp932 = try await staff.execute(uri: "/ledger/export.csv?encoding=cp932", method: .get, headers: [.cookie: cookie], body: nil)
+            // check
+            let utf8Bytes = Data(buffer: utf8.body)
+            #expect(Array(utf8Bytes.prefix(3)) == [0xEF, 0xBB, 0xBF])
+            let text = String(decoding: utf8Bytes.dropFirst(3), as: UTF8.self)
+            #expect(text.components(separatedBy: "\r\n").filter { !$0.isEmpty }.count == 3, "header + the two at-application cards")
+            #expect(text.contains("髙橋　﨑子") && text.contains("申請時来庁"))
+            let decoded = TextDecodingForTests.cp932(Data(buffer: cp932.body))
+            #expect(decoded?.contains("髙橋　﨑子") == true && decoded?.contains("㈱ミドリ寮①") == true)
+            #expect(try await site.auditActions().contains("ledger.export"))
+        }
+    }
+
     @Test("upload with bad lines: every line listed, 422, nothing written, no way to commit")
     func uploadBadLines() async throws {
         try await SiteHarness.run { site, staff, _ in
@@ -372,5 +396,23 @@ extension StorageStore {
         try await site.services.database.transaction { connection in
             try await createCabinet(code: "T", name: "", locationID: nil, drawers: 1, slotsPerDrawer: 1, capacity: 50, on: connection)
         }
+    }
+}
+
+/// CP932 read back by glibc's iconv, independently of the code under test.
+enum TextDecodingForTests {
+    static func cp932(_ data: Data) -> String? {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/iconv")
+        process.arguments = ["-f", "CP932", "-t", "UTF-8"]
+        let input = Pipe(), output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        guard (try? process.run()) != nil else { return nil }
+        input.fileHandleForWriting.write(data)
+        try? input.fileHandleForWriting.close()
+        let result = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return process.terminationStatus == 0 ? String(data: result, encoding: .utf8) : nil
     }
 }

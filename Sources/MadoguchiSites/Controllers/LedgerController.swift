@@ -24,9 +24,79 @@ struct LedgerController {
             .get("/ledger/entries/:id/checklist.pdf", .permission(.ledgerView), use: checklist)
             .get("/ledger/entries/:id/receipt.pdf", .permission(.ledgerView), use: receipt)
             .get("/ledger/handovers.pdf", .permission(.ledgerView), use: handovers)
+            .get("/ledger/export.csv", .permission(.exportRun), use: export)
     }
 
     // MARK: lists
+
+    /// The list's conditions from the query string (the list page and its CSV share them).
+    static func filter(_ request: Request) -> LedgerStore.Filter {
+        let query = request.uri.queryParameters
+        return LedgerStore.Filter(text: query["q"].map(String.init) ?? "", stage: query["stage"].flatMap { LedgerStage(rawValue: String($0)) },
+                                  visitType: query["visit"].flatMap { VisitType(rawValue: String($0)) }, batch: query["batch"].map(String.init) ?? "",
+                                  storageSlotID: query["slot"].flatMap { Int64(String($0)) })
+    }
+
+    static let exportColumns = ["申請書ID", "氏名", "フリガナ", "生年月日", "性別", "住所", "申請区分", "来庁区分", "納品分", "納品日", "工程", "工程の更新",
+                                "保管場所", "交付通知日時", "交付日時", "カード有効期限", "電子証明書有効期限", "券面の住所", "備考"]
+
+    static func exportCells(_ e: LedgerEntry) -> [String] {
+        [e.applicationID, e.name, e.kana, e.birthDate?.description ?? "", e.sex.label, e.address, e.cardKind.label, e.visitType.label, e.deliveryBatch,
+         e.deliveredOn?.description ?? "", e.stage.label, JapaneseDate.dateTime(e.stageChangedAt), e.storagePlace ?? "",
+         e.notifiedAt.map(JapaneseDate.dateTime) ?? "", e.handedOverAt.map(JapaneseDate.dateTime) ?? "", e.cardExpiry?.description ?? "",
+         e.certificateExpiry?.description ?? "", e.cardAddress, e.notes]
+    }
+
+    /// Every card matching the list's conditions as CSV for Excel (UTF-8 with BOM, or CP932),
+    /// read from PostgreSQL a page at a time and streamed, so memory stays flat for the whole ledger.
+    @Sendable func export(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard context.identity?.has(.ledgerView) ?? false else { throw AppError.forbidden }
+        let filter = Self.filter(request)
+        let q = request.uri.queryParameters
+        let encoding = q["encoding"].flatMap { TextEncoding(rawValue: String($0)) } ?? .utf8
+        let substitute = q["substitute"] == "1"
+        let ledger = services.ledger
+        @Sendable func pages(_ body: ([LedgerEntry]) async throws -> Void) async throws {
+            var page = filter
+            page.limit = 5000
+            page.offset = 0
+            while true {
+                let entries = try await ledger.search(page)
+                if entries.isEmpty { return }
+                try await body(entries)
+                if entries.count < page.limit { return }
+                page.offset += page.limit
+            }
+        }
+        if encoding == .cp932, !substitute {
+            let probe = CSVExport(encoding: .cp932, columns: Self.exportColumns, substitute: true)
+            try await pages { entries in for e in entries where probe.substituted.count < 20 { _ = try probe.line(Self.exportCells(e)) } }
+            if !probe.substituted.isEmpty {
+                throw AppError.refused(status: .unprocessableContent, slug: "unencodable-character",
+                                       message: probe.substituted.prefix(20).map(\.description).joined(separator: " / ")
+                                           + "。UTF-8 で出力するか、「〓で置き換える」（substitute=1）を選んでください。")
+            }
+        }
+        try await services.audit(context, action: "ledger.export", recordType: "ledger",
+                                 detail: "stage=\(filter.stage?.rawValue ?? "-") visit=\(filter.visitType?.rawValue ?? "-") encoding=\(encoding.rawValue)")
+        var headers = HTTPFields()
+        headers[.contentType] = encoding.contentType
+        headers[.cacheControl] = "no-store"
+        let stamp = CalendarDate(services.clock.now()).description.replacingOccurrences(of: "-", with: "")
+        headers[.contentDisposition] = "attachment; filename=\"ledger-\(stamp).csv\""
+        let body = ResponseBody { writer in
+            let csv = CSVExport(encoding: encoding, columns: Self.exportColumns, substitute: substitute)
+            var buffer = ByteBuffer(bytes: try csv.header())
+            try await pages { entries in
+                for e in entries { buffer.writeBytes(try csv.line(Self.exportCells(e))) }
+                try await writer.write(buffer)
+                buffer.clear()
+            }
+            if buffer.readableBytes > 0 { try await writer.write(buffer) }
+            try await writer.finish(nil)
+        }
+        return Response(status: .ok, headers: headers, body: body)
+    }
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
         let query = request.uri.queryParameters
@@ -58,6 +128,8 @@ struct LedgerController {
             "previous": page > 1 ? "\(link)&page=\(page - 1)" : "",
             "next": hasMore ? "\(link)&page=\(page + 1)" : "",
             "canWrite": context.identity?.has(.ledgerWrite) ?? false,
+            "canExport": context.identity?.has(.exportRun) ?? false,
+            "exportLink": link.replacingOccurrences(of: "/ledger?", with: "/ledger/export.csv?"),
         ]
         return try services.renderer.response("ledger", StaffPage.context(context, title: "カード管理簿", current: "/ledger", values))
     }
