@@ -12,6 +12,20 @@ struct CommandLineTests {
                 .appendingPathComponent(".build/debug/madoguchi").path
     }
 
+    /// A storage folder whose private PostgreSQL is running, as after a first `serve`.
+    static func storageWithCluster(_ prefix: String) throws -> (URL, PrivateCluster) {
+        let storage = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("\(prefix)-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: storage, withIntermediateDirectories: true)
+        let cluster = try PrivateCluster(storage: storage, unsafeFastMode: true)
+        try cluster.start(logger: Logger(label: "test"))
+        return (storage, cluster)
+    }
+
+    static func remove(_ storage: URL, _ cluster: PrivateCluster) {
+        try? cluster.stop(logger: Logger(label: "test"))
+        try? FileManager.default.removeItem(at: storage)
+    }
+
     /// Runs the binary through a shell (for piping a password to --password-stdin).
     func madoguchi(_ arguments: String, stdin: String? = nil, storage: URL) throws -> ProcessRunner.Result {
         let input = stdin.map { "printf '%s\\n' '\($0)' | " } ?? ""
@@ -25,14 +39,8 @@ struct CommandLineTests {
     @Test("seed bookings, then export them with conditions in UTF-8 and CP932; a bad option is refused")
     func seedAndExport() async throws {
         // setup
-        let storage = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("mdg-export-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: storage, withIntermediateDirectories: true)
-        let cluster = try PrivateCluster(storage: storage, unsafeFastMode: true)
-        try cluster.start(logger: Logger(label: "test"))
-        defer {
-            try? cluster.stop(logger: Logger(label: "test"))
-            try? FileManager.default.removeItem(at: storage)
-        }
+        let (storage, cluster) = try Self.storageWithCluster("mdg-export")
+        defer { Self.remove(storage, cluster) }
         #expect(try madoguchi("seed bookings --count 3000 --years 1", storage: storage).status != 0, "needs the confirmation flag")
         let seed = try madoguchi("seed bookings --count 3000 --years 1 --i-understand-this-adds-fake-data", storage: storage)
         #expect(seed.status == 0, "\(seed.output)")
@@ -102,14 +110,8 @@ struct CommandLineTests {
     @Test("migrate, user create, token create, then audit verify detects a row edited by hand")
     func operatorFlow() async throws {
         // setup: a storage folder whose cluster stays up between commands, as with a running server
-        let storage = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("mdg-cli-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: storage, withIntermediateDirectories: true)
-        let cluster = try PrivateCluster(storage: storage, unsafeFastMode: true)
-        try cluster.start(logger: Logger(label: "test"))
-        defer {
-            try? cluster.stop(logger: Logger(label: "test"))
-            try? FileManager.default.removeItem(at: storage)
-        }
+        let (storage, cluster) = try Self.storageWithCluster("mdg-cli")
+        defer { Self.remove(storage, cluster) }
 
         // act / check
         let migrate = try madoguchi("migrate", storage: storage)

@@ -9,14 +9,8 @@ struct LedgerCommandLineTests {
     @Test("issuance list, again, bad lines, a mapped terminal export (dry run), the existing ledger and the registry, as an operator runs them")
     func imports() async throws {
         // setup
-        let storage = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("mdg-import-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: storage, withIntermediateDirectories: true)
-        let cluster = try PrivateCluster(storage: storage, unsafeFastMode: true)
-        try cluster.start(logger: Logger(label: "test"))
-        defer {
-            try? cluster.stop(logger: Logger(label: "test"))
-            try? FileManager.default.removeItem(at: storage)
-        }
+        let (storage, cluster) = try CommandLineTests.storageWithCluster("mdg-import")
+        defer { CommandLineTests.remove(storage, cluster) }
         let cli = CommandLineTests()
         let ledger = Fixtures.root.appendingPathComponent("ledger").path
         // act

@@ -91,12 +91,7 @@ public struct LedgerImportWriter: Sendable {
 
         let today = CalendarDate(now).description
         let updated: Int64 = try await connection.all("""
-            WITH incoming AS (
-                SELECT i.*, s.id AS slot_id FROM ledger_incoming i
-                LEFT JOIN storage_cabinet c ON i.storage_place IS NOT NULL AND c.code = split_part(i.storage_place, '-', 1)
-                LEFT JOIN storage_drawer d ON d.cabinet_id = c.id AND d.code = split_part(i.storage_place, '-', 2)
-                LEFT JOIN storage_slot s ON s.drawer_id = d.id AND s.code = split_part(i.storage_place, '-', 3)
-            ), next AS (
+            WITH incoming AS (\(unescaped: Self.incoming)), next AS (
                 SELECT e.id, e.stage AS old_stage,
                        coalesce(i.name, e.name) AS name, coalesce(i.kana, e.kana) AS kana, coalesce(i.birth_date, e.birth_date) AS birth_date,
                        coalesce(i.sex, e.sex) AS sex, coalesce(i.address, e.address) AS address, coalesce(i.card_kind, e.card_kind) AS card_kind,
@@ -152,11 +147,7 @@ public struct LedgerImportWriter: Sendable {
             """, as: (Int64).self, logger: logger).first ?? 0
 
         let created: Int64 = try await connection.all("""
-            WITH incoming AS (
-                SELECT i.*, s.id AS slot_id FROM ledger_incoming i
-                LEFT JOIN storage_cabinet c ON i.storage_place IS NOT NULL AND c.code = split_part(i.storage_place, '-', 1)
-                LEFT JOIN storage_drawer d ON d.cabinet_id = c.id AND d.code = split_part(i.storage_place, '-', 2)
-                LEFT JOIN storage_slot s ON s.drawer_id = d.id AND s.code = split_part(i.storage_place, '-', 3)
+            WITH incoming AS (\(unescaped: Self.incoming)
                 WHERE NOT EXISTS (SELECT 1 FROM ledger_entry e WHERE e.application_id = i.application_id)
             ), inserted AS (
                 INSERT INTO ledger_entry (application_id, name, kana, birth_date, sex, address, card_kind, visit_type, visit_type_source,
@@ -189,6 +180,14 @@ public struct LedgerImportWriter: Sendable {
             """, logger: logger)
         return outcome
     }
+
+    /// The incoming lines with the storage slot their `A-1-3` place names (NULL when none).
+    static let incoming = """
+        SELECT i.*, s.id AS slot_id FROM ledger_incoming i
+        LEFT JOIN storage_cabinet c ON i.storage_place IS NOT NULL AND c.code = split_part(i.storage_place, '-', 1)
+        LEFT JOIN storage_drawer d ON d.cabinet_id = c.id AND d.code = split_part(i.storage_place, '-', 2)
+        LEFT JOIN storage_slot s ON s.drawer_id = d.id AND s.code = split_part(i.storage_place, '-', 3)
+        """
 
     /// Streams the lines into the temporary table in COPY text format, a batch at a time.
     func copy(_ records: [LedgerRecord], batchSize: Int, progress: (@Sendable (Int) -> Void)?, on connection: PostgresConnection) async throws {

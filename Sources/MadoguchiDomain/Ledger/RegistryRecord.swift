@@ -24,50 +24,31 @@ public struct RegistryRecord: Sendable, Equatable, Codable {
     }
 
     public static func parse(line: Int, cells: [RegistryField: String], layout: ImportLayout) -> Result<RegistryRecord, ImportProblem> {
-        var reasons: [String] = []
-        func cell(_ field: RegistryField) -> String {
-            FileValue.trim(layout.translate(cells[field] ?? "", for: field.rawValue))
-        }
-        func text(_ field: RegistryField, max: Int) -> String {
-            let value = FileValue.text(cell(field))
-            if IndividualNumber.appears(in: value) {
-                reasons.append("\(field.label)に個人番号と思われる12桁の番号があります（個人番号は取り込みません）")
-                return ""
-            }
-            if value.unicodeScalars.count > max { reasons.append("\(field.label)が長すぎます（\(max)文字まで）") }
-            if value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
-                reasons.append("\(field.label)に制御文字が含まれています")
-            }
-            return value
-        }
-        let key = FileValue.key(cell(.residentKey))
-        if key.count > 20 || IndividualNumber.appears(in: key) { reasons.append("宛名番号「\(ImportProblem.shown(key))」は20文字までの番号です（個人番号は使えません）") }
-        let name = text(.name, max: 100)
-        if name.isEmpty && !reasons.contains(where: { $0.hasPrefix("氏名") }) { reasons.append("氏名がありません") }
-        var kana = ""
-        let kanaText = cell(.kana)
-        if !kanaText.isEmpty {
-            if let converted = FileValue.kana(kanaText) { kana = converted } else { reasons.append("フリガナはカタカナで記載してください") }
-        }
-        let birthText = cell(.birthDate)
+        var row = LineCells(cells, layout: layout)
+        let key = FileValue.key(row.cell(.residentKey))
+        if key.count > 20 || IndividualNumber.appears(in: key) { row.reasons.append("宛名番号「\(ImportProblem.shown(key))」は20文字までの番号です（個人番号は使えません）") }
+        let name = row.text(.name, max: 100)
+        if name.isEmpty && !row.reasons.contains(where: { $0.hasPrefix("氏名") }) { row.reasons.append("氏名がありません") }
+        let kana = row.kana(.kana)
+        let birthText = row.cell(.birthDate)
         let birthDate = FileDate.parse(birthText)
-        if birthDate == nil { reasons.append(birthText.isEmpty ? "生年月日がありません" : "生年月日「\(ImportProblem.shown(birthText))」は日付として読めません") }
-        let sexText = cell(.sex)
+        if birthDate == nil { row.reasons.append(birthText.isEmpty ? "生年月日がありません" : "生年月日「\(ImportProblem.shown(birthText))」は日付として読めません") }
+        let sexText = row.cell(.sex)
         let sex = Sex(fileValue: sexText)
-        if sex == nil { reasons.append("性別「\(ImportProblem.shown(sexText))」が読めません（男・女・1・2）") }
-        let address = text(.address, max: 200)
-        let jukiText = FileValue.key(cell(.jukiCard))
+        if sex == nil { row.reasons.append("性別「\(ImportProblem.shown(sexText))」が読めません（男・女・1・2）") }
+        let address = row.text(.address, max: 200)
+        let jukiText = FileValue.key(row.cell(.jukiCard))
         let juki: Bool? = switch jukiText.lowercased() {
         case "", "0", "無", "なし", "無し", "false", "no": false
         case "1", "有", "あり", "有り", "true", "yes", "○": true
         default: nil
         }
-        if juki == nil { reasons.append("住基カード「\(ImportProblem.shown(jukiText))」が読めません（有・無・1・0）") }
-        let statusText = cell(.status)
+        if juki == nil { row.reasons.append("住基カード「\(ImportProblem.shown(jukiText))」が読めません（有・無・1・0）") }
+        let statusText = row.cell(.status)
         let status = statusText.isEmpty ? RegistryStatus.resident : RegistryStatus(fileValue: statusText)
-        if status == nil { reasons.append("異動状態「\(ImportProblem.shown(statusText))」が読めません（住民・転出・死亡）") }
-        guard reasons.isEmpty, let birthDate, let sex, let juki, let status else {
-            return .failure(ImportProblem(line: line, reasons: reasons))
+        if status == nil { row.reasons.append("異動状態「\(ImportProblem.shown(statusText))」が読めません（住民・転出・死亡）") }
+        guard row.reasons.isEmpty, let birthDate, let sex, let juki, let status else {
+            return .failure(ImportProblem(line: line, reasons: row.reasons))
         }
         return .success(RegistryRecord(line: line, residentKey: key, name: name, kana: kana, birthDate: birthDate, sex: sex,
                                        address: address, jukiCard: juki, status: status))

@@ -79,23 +79,12 @@ struct LedgerController {
         }
         try await services.audit(context, action: "ledger.export", recordType: "ledger",
                                  detail: "stage=\(filter.stage?.rawValue ?? "-") visit=\(filter.visitType?.rawValue ?? "-") encoding=\(encoding.rawValue)")
-        var headers = HTTPFields()
-        headers[.contentType] = encoding.contentType
-        headers[.cacheControl] = "no-store"
         let stamp = CalendarDate(services.clock.now()).description.replacingOccurrences(of: "-", with: "")
-        headers[.contentDisposition] = "attachment; filename=\"ledger-\(stamp).csv\""
-        let body = ResponseBody { writer in
-            let csv = CSVExport(encoding: encoding, columns: Self.exportColumns, substitute: substitute)
-            var buffer = ByteBuffer(bytes: try csv.header())
+        return Responses.csv(filename: "ledger-\(stamp).csv", encoding: encoding, columns: Self.exportColumns, substitute: substitute) { emit in
             try await pages { entries in
-                for e in entries { buffer.writeBytes(try csv.line(Self.exportCells(e))) }
-                try await writer.write(buffer)
-                buffer.clear()
+                for e in entries { try await emit(Self.exportCells(e)) }
             }
-            if buffer.readableBytes > 0 { try await writer.write(buffer) }
-            try await writer.finish(nil)
         }
-        return Response(status: .ok, headers: headers, body: body)
     }
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -115,6 +115,7 @@ struct LedgerImportController {
         let user = context.identity?.userID
         var values: [String: Any] = ["kind": kind.rawValue, "kindLabel": kind.label, "dryRun": dryRun]
         let problems: [ImportProblem]
+        let file: (name: String, encoding: String, lines: Int, ignored: [String])
         let services = services
         switch checked {
         case .registry(let c):
@@ -123,10 +124,7 @@ struct LedgerImportController {
                                                                   detail: "rows=\(rows)"), on: connection)
             })
             problems = report.problems
-            values["fileName"] = c.fileName
-            values["encoding"] = report.encoding
-            values["lines"] = report.lines
-            values["ignored"] = report.ignoredHeaders.joined(separator: "、")
+            file = (c.fileName, report.encoding, report.lines, report.ignoredHeaders)
             values["summary"] = report.imported.map { "住基抽出データを \($0) 人分で置き換え\(dryRun ? "ます" : "ました")。" } ?? ""
         case .ledger(let c):
             let report = try await LedgerImport(database: services.database).write(c, dryRun: dryRun, staffUserID: user, now: now, audit: { o, connection in
@@ -135,10 +133,7 @@ struct LedgerImportController {
                     detail: "\(c.kind) \(c.fileName) rows=\(o.rows) created=\(o.created) updated=\(o.updated) unchanged=\(o.unchanged)"), on: connection)
             })
             problems = report.problems
-            values["fileName"] = c.fileName
-            values["encoding"] = report.encoding
-            values["lines"] = report.lines
-            values["ignored"] = report.ignoredHeaders.joined(separator: "、")
+            file = (c.fileName, report.encoding, report.lines, report.ignoredHeaders)
             if let o = report.outcome, problems.isEmpty {
                 values["summary"] = "新規 \(o.created) 件、更新 \(o.updated) 件、変更なし \(o.unchanged) 件（全 \(o.rows) 行）\(dryRun ? "となります" : "を取り込みました")。"
                 if let last = o.previousImports.last {
@@ -151,6 +146,10 @@ struct LedgerImportController {
                  "visitType": r.visitType?.label ?? "（申請受付から判定）", "batch": r.deliveryBatch, "stage": r.stage?.label ?? "", "place": r.storagePlace ?? ""]
             }
         }
+        values["fileName"] = file.name
+        values["encoding"] = file.encoding
+        values["lines"] = file.lines
+        values["ignored"] = file.ignored.joined(separator: "、")
         values["problems"] = problems.map { ["line": $0.line > 0 ? "\($0.line)行目" : "ファイル", "reasons": $0.reasons.joined(separator: "。") + "。"] }
         values["problemCount"] = problems.count
         values["hasProblems"] = !problems.isEmpty

@@ -158,25 +158,10 @@ struct StatisticsController {
         try await services.audit(context, action: "\(extract.dataset.rawValue).export", recordType: "extract",
                                  detail: extract.summary + " encoding=\(encoding.rawValue)")
         let database = services.database
-        var headers = HTTPFields()
-        headers[.contentType] = encoding.contentType
-        headers[.cacheControl] = "no-store"
         let stamp = CalendarDate(services.clock.now()).description.replacingOccurrences(of: "-", with: "")
-        headers[.contentDisposition] = "attachment; filename=\"\(extract.dataset.rawValue)-\(stamp).csv\""
-        let body = ResponseBody { writer in
-            let csv = CSVExport(encoding: encoding, columns: extract.columns, substitute: substitute)
-            var buffer = ByteBuffer(bytes: try csv.header())
-            try await extract.rows(on: database) { cells in
-                buffer.writeBytes(try csv.line(cells))
-                // Flush in chunks of about 64 KB: memory stays flat whatever the row count.
-                if buffer.readableBytes >= 65_536 {
-                    try await writer.write(buffer)
-                    buffer.clear()
-                }
-            }
-            if buffer.readableBytes > 0 { try await writer.write(buffer) }
-            try await writer.finish(nil)
+        return Responses.csv(filename: "\(extract.dataset.rawValue)-\(stamp).csv", encoding: encoding, columns: extract.columns,
+                             substitute: substitute) { emit in
+            try await extract.rows(on: database) { cells in try await emit(cells) }
         }
-        return Response(status: .ok, headers: headers, body: body)
     }
 }

@@ -1,8 +1,34 @@
 import Foundation
 import Hummingbird
+import MadoguchiReports
 
 /// Small response builders shared by the controllers.
 enum Responses {
+    /// A CSV download whose rows come from `rows` (which calls its argument once per row): the
+    /// header first, then the body flushed in chunks of about 64 KB, so memory stays flat
+    /// whatever the row count.
+    static func csv(filename: String, encoding: TextEncoding, columns: [String], substitute: Bool,
+                    rows: @escaping @Sendable (_ emit: ([String]) async throws -> Void) async throws -> Void) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = encoding.contentType
+        headers[.cacheControl] = "no-store"
+        headers[.contentDisposition] = "attachment; filename=\"\(filename)\""
+        let body = ResponseBody { writer in
+            let csv = CSVExport(encoding: encoding, columns: columns, substitute: substitute)
+            var buffer = ByteBuffer(bytes: try csv.header())
+            try await rows { cells in
+                buffer.writeBytes(try csv.line(cells))
+                if buffer.readableBytes >= 65_536 {
+                    try await writer.write(buffer)
+                    buffer.clear()
+                }
+            }
+            if buffer.readableBytes > 0 { try await writer.write(buffer) }
+            try await writer.finish(nil)
+        }
+        return Response(status: .ok, headers: headers, body: body)
+    }
+
     /// 303 See Other: the browser follows with a GET (post/redirect/get).
     static func redirect(_ location: String) -> Response {
         var headers = HTTPFields()
