@@ -130,5 +130,5 @@ func runLedgerImport(kind: LedgerImportWriter.Kind, database: DatabaseOptions, o
     if let last = outcome.previousImports.last {
         print("note: a file with the same content was imported before (\(JapaneseDate.dateTime(last))); nothing is duplicated")
     }
-    print("\(dryRun ? "dry run (nothing written): would create" : "created") \(outcome.created), \(dryRun ? "update" : "updated") \(outcome.updated), unchanged \(outcome.unchanged) of \(outcome.rows) rows in \(String(format: "%.1f", seconds)) s (\(seconds > 0 ? Int(Double(outcome.rows) / seconds) : outcome.rows) rows/s)")
+    print("\(dryRun ? "dry run (nothing written): would create" : "created") \(outcome.created), \(dryRun ? "update" : "updated") \(outcome.updated), unchanged \(outcome.unchanged) of \(outcome.rows) rows in \(String(format: seconds < 10 ? "%.2f" : "%.1f", seconds)) s (\(seconds > 0 ? Int(Double(outcome.rows) / seconds) : outcome.rows) rows/s)")
 }

@@ -52,7 +52,7 @@ struct ServeCommand: AsyncParsableCommand {
             if demo { try await seeding.seedDemoStaff() }
             let blobs = try FileBlobStore(root: storage.appendingPathComponent("blobs"))
             let services = try await SiteServices(configuration: siteConfiguration, database: database, blobs: blobs, logger: logger)
-            var runnable: [any Service] = [SessionPurger(sessions: services.sessions, logger: logger)]
+            var runnable: [any Service] = [SessionPurger(sessions: services.sessions, uploads: ImportUploadStore(database: services.database), logger: logger)]
             if let minute = siteConfiguration.snapshotMinuteOfDay, let directory = siteConfiguration.snapshotDirectory {
                 let nightly = NightlySnapshots(
                     snapshotter: Snapshotter(database: database, blobs: blobs, library: SnapshotLibrary(directory: directory)),
@@ -79,14 +79,17 @@ struct ServeCommand: AsyncParsableCommand {
     }
 }
 
-/// Deletes expired sessions every ten minutes, so the table does not grow with abandoned logins.
+/// Deletes expired sessions every ten minutes, so the table does not grow with abandoned logins,
+/// and checked imports nobody confirmed within their hour (they hold personal data).
 struct SessionPurger: Service {
     let sessions: StaffSessionStore
+    let uploads: ImportUploadStore
     let logger: Logger
 
     func run() async throws {
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
             do { try await sessions.purgeExpired() } catch { logger.warning("session purge failed", metadata: ["error": "\(error)"]) }
+            do { try await uploads.purge(now: Date()) } catch { logger.warning("import upload purge failed", metadata: ["error": "\(error)"]) }
             do {
                 try await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(600)) }
             } catch {

@@ -197,6 +197,8 @@ struct LedgerPagesTests {
             #expect(fresh.json["today"] as? Int == 2)
             #expect(try await site.services.ledger.find(applicationID: "20261129000000000000999")?.source == "qr")
             #expect(page.body.contains("autofocus"))
+            let unconfirmed = try await browser.get("/ledger?unconfirmed=1")
+            #expect(unconfirmed.body.components(separatedBy: "href=\"/ledger/entries/").count - 1 == 4, "six imported, two scanned")
         }
     }
 

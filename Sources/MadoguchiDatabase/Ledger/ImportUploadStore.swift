@@ -38,7 +38,7 @@ public struct ImportUploadStore: Sendable {
         try await database.client.execute("DELETE FROM import_upload WHERE token = \(token)", logger: logger)
     }
 
-    func purge(now: Date) async throws {
+    public func purge(now: Date) async throws {
         try await database.client.execute("DELETE FROM import_upload WHERE created_at < \(now.addingTimeInterval(-Self.lifetime))", logger: logger)
     }
 }

@@ -55,17 +55,20 @@ public struct LedgerStore: Sendable {
         public var batch: String?
         public var storageSlotID: Int64?
         public var birthDate: CalendarDate?
+        /// Only cards imported from a list whose QR code has not been scanned (not yet seen in the delivery).
+        public var unconfirmedOnly: Bool
         public var limit: Int
         public var offset: Int
 
         public init(text: String = "", stage: LedgerStage? = nil, visitType: VisitType? = nil, batch: String? = nil,
-                    storageSlotID: Int64? = nil, birthDate: CalendarDate? = nil, limit: Int = 200, offset: Int = 0) {
+                    storageSlotID: Int64? = nil, birthDate: CalendarDate? = nil, unconfirmedOnly: Bool = false, limit: Int = 200, offset: Int = 0) {
             self.text = text
             self.stage = stage
             self.visitType = visitType
             self.batch = batch
             self.storageSlotID = storageSlotID
             self.birthDate = birthDate
+            self.unconfirmedOnly = unconfirmedOnly
             self.limit = limit
             self.offset = offset
         }
@@ -95,6 +98,7 @@ public struct LedgerStore: Sendable {
         if let batch = filter.batch, !batch.isEmpty { conditions.append("e.delivery_batch = \(bind(batch))") }
         if let slot = filter.storageSlotID { conditions.append("e.storage_slot_id = \(bind(slot))") }
         if let birth = filter.birthDate { conditions.append("e.birth_date = \(bind(birth.description))::date") }
+        if filter.unconfirmedOnly { conditions.append("e.qr_confirmed_at IS NULL AND e.stage = 'delivered'") }
         return try await entries(conditions.joined(separator: " AND "), binds, order: "e.delivered_on DESC NULLS LAST, e.id",
                                  limit: filter.limit, offset: filter.offset, on: database.client)
     }

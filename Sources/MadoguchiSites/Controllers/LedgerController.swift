@@ -34,7 +34,7 @@ struct LedgerController {
         let query = request.uri.queryParameters
         return LedgerStore.Filter(text: query["q"].map(String.init) ?? "", stage: query["stage"].flatMap { LedgerStage(rawValue: String($0)) },
                                   visitType: query["visit"].flatMap { VisitType(rawValue: String($0)) }, batch: query["batch"].map(String.init) ?? "",
-                                  storageSlotID: query["slot"].flatMap { Int64(String($0)) })
+                                  storageSlotID: query["slot"].flatMap { Int64(String($0)) }, unconfirmedOnly: query["unconfirmed"] == "1")
     }
 
     static let exportColumns = ["申請書ID", "氏名", "フリガナ", "生年月日", "性別", "住所", "申請区分", "来庁区分", "納品分", "納品日", "工程", "工程の更新",
@@ -95,8 +95,9 @@ struct LedgerController {
         let batch = query["batch"].map(String.init) ?? ""
         let slotID = query["slot"].flatMap { Int64(String($0)) }
         let page = max(1, query["page"].flatMap { Int(String($0)) } ?? 1)
-        let filter = LedgerStore.Filter(text: text, stage: stage, visitType: visitType, batch: batch, storageSlotID: slotID,
-                                        limit: 101, offset: (page - 1) * 100)
+        var filter = Self.filter(request)
+        filter.limit = 101
+        filter.offset = (page - 1) * 100
         var entries = try await services.ledger.search(filter)
         let hasMore = entries.count > 100
         entries = Array(entries.prefix(100))
@@ -105,8 +106,9 @@ struct LedgerController {
         let slotLabel = slotID == nil ? nil : try await services.storage.slots().first { $0.id == slotID }?.code
         var link = "/ledger?q=\(Self.encoded(text))&stage=\(stage?.rawValue ?? "")&visit=\(visitType?.rawValue ?? "")&batch=\(Self.encoded(batch))"
         if let slotID { link += "&slot=\(slotID)" }
+        if filter.unconfirmedOnly { link += "&unconfirmed=1" }
         let values: [String: Any] = [
-            "q": text, "batch": batch, "slotLabel": slotLabel ?? "",
+            "q": text, "batch": batch, "slotLabel": slotLabel ?? "", "unconfirmed": filter.unconfirmedOnly,
             "visitTabs": ([nil] + VisitType.allCases.map { Optional($0) }).map { type -> [String: Any] in
                 ["label": type?.label ?? "すべて", "value": type?.rawValue ?? "", "current": type == visitType,
                  "href": "/ledger?visit=\(type?.rawValue ?? "")&stage=\(stage?.rawValue ?? "")"]
