@@ -20,13 +20,14 @@ public enum CSVReader {
     /// Works on the UTF-8 bytes: the delimiters are all ASCII and UTF-8 never uses an ASCII byte
     /// inside a multi-byte character, so this is exact, and a 200,000-line file splits in well
     /// under a second (iterating Characters costs grapheme breaking on every one).
-    public static func records(_ text: String) throws -> [Record] {
+    /// `separator` is a comma, or a tab for the tab-separated files some terminals write.
+    public static func records(_ text: String, separator: UInt8 = UInt8(ascii: ",")) throws -> [Record] {
         var text = text
-        return try text.withUTF8 { try records(bytes: $0) }
+        return try text.withUTF8 { try records(bytes: $0, separator: separator) }
     }
 
-    static func records(bytes: UnsafeBufferPointer<UInt8>) throws -> [Record] {
-        let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ","), lf = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
+    static func records(bytes: UnsafeBufferPointer<UInt8>, separator comma: UInt8) throws -> [Record] {
+        let quote = UInt8(ascii: "\""), lf = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
         var records: [Record] = []
         var fields: [String] = []
         var field: [UInt8] = []

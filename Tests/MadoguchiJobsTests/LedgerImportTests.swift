@@ -90,6 +90,27 @@ struct LedgerImportTests {
         }
     }
 
+    @Test("empty cells past the last column (Excel's trailing commas) are not data; a filled one is refused")
+    func trailingEmptyCells() async throws {
+        try await TestDatabases.shared.withDatabase { db in
+            // setup
+            let text = "申請書ID,氏名,生年月日\r\n20261129000000000000701,山田 一,1990-01-01,,\r\n20261129000000000000702,山田 二,1990-01-02,, \r\n"
+            let bad = text + "20261129000000000000703,山田 三,1990-01-03,,x\r\n"
+            // act
+            let ok = try await LedgerImport(database: db).run(Data(text.utf8), fileName: "t.csv", kind: .issuanceList, dryRun: true,
+                                                              staffUserID: nil, now: Self.now)
+            let refused = try await LedgerImport(database: db).run(Data(bad.utf8), fileName: "b.csv", kind: .issuanceList, dryRun: true,
+                                                                   staffUserID: nil, now: Self.now)
+            // check
+            #expect(ok.problems == [] && ok.outcome?.created == 2)
+            #expect(refused.problems.map(\.line) == [4])
+            let tabbed = text.replacingOccurrences(of: ",", with: "\t")
+            let tsv = try await LedgerImport(database: db).run(Data(tabbed.utf8), fileName: "t.tsv", kind: .issuanceList,
+                                                               layout: ImportLayout(separator: "tab"), dryRun: true, staffUserID: nil, now: Self.now)
+            #expect(tsv.problems == [] && tsv.outcome?.created == 2)
+        }
+    }
+
     @Test("a file that is not text, and a file with an unclosed quote, are refused with the line")
     func unreadable() async throws {
         try await TestDatabases.shared.withDatabase { db in

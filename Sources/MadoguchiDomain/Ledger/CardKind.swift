@@ -15,8 +15,8 @@ public enum CardKind: String, CaseIterable, Sendable, Codable {
     /// code numbers 1-3 that terminal exports use.
     public init?(fileValue: String) {
         switch FileValue.key(fileValue) {
-        case "new", "新規", "新規申請", "1", "01": self = .new
-        case "renewal", "更新", "更新申請", "2", "02": self = .renewal
+        case "new", "新規", "新規申請", "新規交付", "1", "01": self = .new
+        case "renewal", "更新", "更新申請", "更新交付", "2", "02": self = .renewal
         case "reissue", "再交付", "再発行", "再交付申請", "3", "03": self = .reissue
         default: return nil
         }

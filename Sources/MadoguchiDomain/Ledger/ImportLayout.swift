@@ -10,14 +10,17 @@
 public struct ImportLayout: Sendable, Codable, Equatable {
     /// `auto` (UTF-8, UTF-8 with BOM or CP932, detected), `utf-8` or `cp932`.
     public var encoding: String?
+    /// `,` (default) or `tab` (`\t`) for tab-separated exports.
+    public var separator: String?
     public var header: Bool?
     public var skipLines: Int?
     public var columns: [String: ColumnRef]?
     public var values: [String: [String: String]]?
 
-    public init(encoding: String? = nil, header: Bool? = nil, skipLines: Int? = nil,
+    public init(encoding: String? = nil, separator: String? = nil, header: Bool? = nil, skipLines: Int? = nil,
                 columns: [String: ColumnRef]? = nil, values: [String: [String: String]]? = nil) {
         self.encoding = encoding
+        self.separator = separator
         self.header = header
         self.skipLines = skipLines
         self.columns = columns
@@ -48,6 +51,11 @@ public struct ImportLayout: Sendable, Codable, Equatable {
 
     public var hasHeader: Bool { header ?? true }
 
+    /// The byte between cells: a comma unless the layout says tab.
+    public var separatorByte: UInt8 {
+        ["tab", "\t"].contains(separator?.lowercased() ?? ",") ? 0x09 : 0x2C
+    }
+
     /// The value a file's cell stands for, after the layout's translation table.
     public func translate(_ cell: String, for fieldName: String) -> String {
         guard let table = values?[fieldName] else { return cell }
@@ -59,6 +67,9 @@ public struct ImportLayout: Sendable, Codable, Equatable {
         var problems: [String] = []
         if let encoding, !["auto", "utf-8", "cp932"].contains(encoding.lowercased()) {
             problems.append("encoding は auto, utf-8, cp932 のいずれかです（「\(encoding)」）。")
+        }
+        if let separator, ![",", "tab", "\t"].contains(separator.lowercased()) {
+            problems.append("separator は \",\" か \"tab\" です（「\(separator)」）。")
         }
         if let skipLines, !(0...100).contains(skipLines) { problems.append("skipLines は 0〜100 で指定してください。") }
         let known = Set(Field.allCases.map(\.rawValue))

@@ -49,7 +49,7 @@ public struct ImportFile<Record: Sendable>: Sendable {
         guard !text.isEmpty else { return failed([ImportProblem(line: 0, reasons: ["ファイルが空です"])], encoding: encoding) }
         var all: [CSVReader.Record]
         do {
-            all = try CSVReader.records(text)
+            all = try CSVReader.records(text, separator: layout.separatorByte)
         } catch let failure as CSVReader.Failure {
             return failed([ImportProblem(line: failure.line, reasons: ["引用符（\"）が閉じられていません"])], encoding: encoding)
         } catch {
@@ -85,7 +85,9 @@ public struct ImportFile<Record: Sendable>: Sendable {
                     // A row of only empty cells (Excel leaves them at the end) is no line.
                     if record.fields.allSatisfy({ FileValue.trim($0).isEmpty }) {
                         out.append(nil)
-                    } else if record.fields.count > columnCount && hasHeader {
+                    } else if record.fields.count > columnCount && hasHeader
+                                && !record.fields[columnCount...].allSatisfy({ FileValue.trim($0).isEmpty }) {
+                        // Empty cells past the last column (Excel's trailing commas) are no data.
                         out.append(.failure(ImportProblem(line: record.line, reasons: ["列が多すぎます（見出しは\(columnCount)列、この行は\(record.fields.count)列）"])))
                     } else {
                         out.append(parse(record.line, map.values(of: record.fields)))
