@@ -113,7 +113,7 @@ struct LedgerImportController {
     func write(_ checked: Checked, kind: Kind, dryRun: Bool, context: AppRequestContext) async throws -> ([String: Any], Bool) {
         let now = services.clock.now()
         let user = context.identity?.userID
-        var values: [String: Any] = ["kind": kind.rawValue, "kindLabel": kind.label, "dryRun": dryRun]
+        var values: [String: Any] = ["kind": kind.rawValue, "kindLabel": kind.label, "dryRun": dryRun, "isLedger": kind == .ledger]
         let problems: [ImportProblem]
         let file: (name: String, encoding: String, lines: Int, ignored: [String])
         let services = services
