@@ -371,6 +371,48 @@ struct LedgerPagesTests {
         }
     }
 
+    @Test("the ledger API: a CSV imported from a program (422 naming every bad line, then 200, then unchanged) and a card walked through its stages")
+    func ledgerAPI() async throws {
+        try await SiteHarness.run { site, staff, _ in
+            // setup
+            let userID = try await site.createUser("scanner", roles: ["clerk"])
+            let token = try await site.services.tokens.create(userID: userID, name: "handheld", expiresAt: nil, on: site.services.database.client).token
+            _ = try await site.services.database.transaction { connection in
+                try await site.services.storage.createCabinet(code: "C", name: "", locationID: nil, drawers: 1, slotsPerDrawer: 2, capacity: 5, on: connection)
+            }
+            var headers = HTTPFields()
+            headers[.authorization] = "Bearer \(token)"
+            headers[.contentType] = "text/csv"
+            func post(_ path: String, _ data: Data) async throws -> Browser.Page {
+                let response = try await staff.execute(uri: path, method: .post, headers: headers, body: ByteBuffer(bytes: data))
+                return Browser.Page(status: response.status, headers: response.headers, body: String(buffer: response.body))
+            }
+            var api = Browser(staff)
+            // act
+            let bad = try await post("/api/v1/ledger/imports?kind=issuance-list", try Fixtures.data("ledger/issuance-list-bad-lines.csv"))
+            let dry = try await post("/api/v1/ledger/imports?dryRun=true&fileName=list.csv", try Fixtures.data("ledger/issuance-list-cp932.csv"))
+            let real = try await post("/api/v1/ledger/imports?fileName=list.csv", try Fixtures.data("ledger/issuance-list-cp932.csv"))
+            let again = try await post("/api/v1/ledger/imports?fileName=list.csv", try Fixtures.data("ledger/issuance-list-cp932.csv"))
+            var stages: [Int] = []
+            for (stage, place) in [("inspected", "C-1-2"), ("prepared", nil), ("notified", nil), ("handed-over", nil)] as [(String, String?)] {
+                var body: [String: Any] = ["stage": stage, "note": "API"]
+                if let place { body["storagePlace"] = place }
+                stages.append(Int(try await api.json("/api/v1/ledger/20261129000000000000102/stage", method: .post, body, token: token).status.code))
+            }
+            let skip = try await api.json("/api/v1/ledger/20261129000000000000103/stage", method: .post, ["stage": "handed-over"], token: token)
+            // check
+            #expect(bad.status == .unprocessableContent && bad.headers[.contentType]?.hasPrefix("application/problem+json") == true)
+            #expect(((bad.json["problems"] as? [[String: Any]]) ?? []).compactMap { $0["line"] as? Int } == [3, 4, 5, 6, 7, 8, 10])
+            #expect(dry.json["created"] as? Int == 6 && dry.json["dryRun"] as? Bool == true)
+            #expect(real.json["created"] as? Int == 6 && again.json["unchanged"] as? Int == 6 && again.json["created"] as? Int == 0)
+            #expect(stages == [200, 200, 200, 200])
+            #expect(skip.status == .conflict && skip.body.contains("stage-not-allowed"))
+            let card = try #require(try await site.services.ledger.find(applicationID: "20261129000000000000102"))
+            #expect(card.stage == .handedOver && card.storagePlace == nil)
+            #expect(try await site.services.ledger.events(entryID: card.id).first { $0.toStage == .inspected }?.storagePlace == "C-1-2")
+        }
+    }
+
     @Test("registry extract uploaded on the import page; lookup by kana shows the person, audited; the card page flags mismatches")
     func registryLookup() async throws {
         try await SiteHarness.run { site, staff, _ in

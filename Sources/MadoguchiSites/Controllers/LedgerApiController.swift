@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import MadoguchiDatabase
 import MadoguchiDomain
+import MadoguchiJobs
 
 /// The ledger for programs (bearer token): read one card, and the card-reader helper at the
 /// counter posting what it read from the card (C7). Answers are JSON; refusals are problem details.
@@ -12,6 +13,8 @@ struct LedgerApiController {
         GuardedRoutes()
             .get("/api/v1/ledger/:applicationId", .permission(.ledgerView), use: show)
             .post("/api/v1/ledger/:applicationId/card-data", .permission(.ledgerWrite), use: cardData)
+            .post("/api/v1/ledger/:applicationId/stage", .permission(.ledgerWrite), use: moveStage)
+            .post("/api/v1/ledger/imports", .permission(.ledgerWrite), use: importFile)
     }
 
     struct EntryView: Encodable {
@@ -68,6 +71,127 @@ struct LedgerApiController {
         let entry = try await entry(context)
         try await services.audit(context, action: "ledger.view", recordType: "ledger_entry", recordID: entry.applicationID)
         return try Responses.json(EntryView(entry))
+    }
+
+    struct StageRequest: Decodable {
+        let stage: String
+        let note: String?
+        /// `A-1-3`: where an inspected card goes (else the first free place).
+        let storagePlace: String?
+        /// The entry's version as last read: a stale one is refused (409).
+        let version: Int?
+    }
+
+    /// One stage move (C6) for handheld scanners and scripts: the same rules as the card page.
+    @Sendable func moveStage(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let entry = try await entry(context)
+        let body = try await PublicApiController.decode(StageRequest.self, from: request)
+        guard let stage = LedgerStage(rawValue: body.stage) else {
+            throw AppError.invalidInput([.init(field: "stage", message: "stage は \(LedgerStage.allCases.map(\.rawValue).joined(separator: ", ")) のいずれかです。")])
+        }
+        let note = body.note ?? ""
+        if IndividualNumber.appears(in: note) { throw AppError.invalidInput([.init(field: "note", message: IndividualNumber.refusalMessage)]) }
+        if note.count > 1000 { throw AppError.invalidInput([.init(field: "note", message: "note は1000文字までです。")]) }
+        var slotID: Int64?
+        if let place = body.storagePlace {
+            guard let code = StoragePlaceCode(place), let slot = try await services.storage.slot(code: code) else {
+                throw AppError.invalidInput([.init(field: "storagePlace", message: LedgerError.placeNotFound(place).message)])
+            }
+            slotID = slot.id
+        }
+        do {
+            let moved = try await services.database.transaction { connection in
+                let moved = try await services.ledger.move(entryID: entry.id, to: stage, note: note, storageSlotID: slotID, expectedVersion: body.version,
+                                                           staffUserID: context.identity?.userID, now: services.clock.now(), on: connection)
+                try await services.auditLog.record(services.event(context, action: "ledger.stage", recordType: "ledger_entry", recordID: entry.applicationID,
+                                                                  detail: "\(entry.stage.rawValue)→\(stage.rawValue) api"), on: connection)
+                return moved
+            }
+            return try Responses.json(EntryView(moved))
+        } catch let error as LedgerError {
+            let slug = switch error {
+            case .notAllowed: "stage-not-allowed"
+            case .staleVersion: "stale-version"
+            case .placeFull, .noFreePlace: "no-storage-place"
+            default: "ledger-refused"
+            }
+            throw AppError.refused(status: .conflict, slug: slug, message: error.message)
+        }
+    }
+
+    struct ImportAnswer: Encodable {
+        struct Line: Encodable {
+            let line: Int
+            let reasons: [String]
+        }
+        let type: String
+        let title: String
+        let status: Int
+        let dryRun: Bool
+        let fileName: String
+        let encoding: String
+        let lines: Int
+        let ignoredColumns: [String]
+        let created: Int?
+        let updated: Int?
+        let unchanged: Int?
+        let problems: [Line]
+    }
+
+    /// An import from a program (C3, C5, E5): the CSV is the raw body; `kind`, `dryRun` and
+    /// `fileName` are query parameters. 200 with the counts; 422 naming every bad line, nothing written.
+    @Sendable func importFile(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let q = request.uri.queryParameters
+        let kind = q["kind"].map(String.init) ?? "issuance-list"
+        let dryRun = ["1", "true"].contains(q["dryRun"].map(String.init) ?? "")
+        let fileName = q["fileName"].map(String.init) ?? "api-upload.csv"
+        if kind == "registry", !(context.identity?.has(.registryView) ?? false) { throw AppError.forbidden }
+        if let length = request.headers[.contentLength].flatMap(Int64.init), length > services.configuration.maxUploadBytes {
+            throw AppError.payloadTooLarge
+        }
+        let bytes: ByteBuffer
+        do { bytes = try await request.body.collect(upTo: Int(services.configuration.maxUploadBytes)) } catch { throw AppError.payloadTooLarge }
+        let data = Data(bytes.readableBytesView)
+        let services = services
+        let user = context.identity?.userID
+        let answer: ImportAnswer
+        if kind == "registry" {
+            let report = try await RegistryImport(database: services.database).run(data, fileName: fileName, dryRun: dryRun, staffUserID: user,
+                                                                                    now: services.clock.now(), audit: { rows, connection in
+                try await services.auditLog.record(services.event(context, action: "registry.import", recordType: "registry", recordID: fileName,
+                                                                  detail: "rows=\(rows) api"), on: connection)
+            })
+            answer = Self.answer(dryRun: dryRun, fileName: fileName, encoding: report.encoding, lines: report.lines, ignored: report.ignoredHeaders,
+                                 counts: report.imported.map { ($0, 0, 0) }, problems: report.problems)
+        } else {
+            guard let writerKind = LedgerImportWriter.Kind(rawValue: kind) else {
+                throw AppError.invalidInput([.init(field: "kind", message: "kind は issuance-list, ledger, registry のいずれかです。")])
+            }
+            let layout = writerKind == .issuanceList ? services.configuration.issuanceListLayout : ImportLayout()
+            let report = try await LedgerImport(database: services.database).run(
+                data, fileName: fileName, kind: writerKind, layout: layout, dryRun: dryRun, staffUserID: user, now: services.clock.now(),
+                audit: { o, connection in
+                    try await services.auditLog.record(services.event(
+                        context, action: "ledger.import", recordType: "ledger_import", recordID: String(o.importID),
+                        detail: "\(kind) \(fileName) rows=\(o.rows) created=\(o.created) updated=\(o.updated) unchanged=\(o.unchanged) api"), on: connection)
+                })
+            answer = Self.answer(dryRun: dryRun, fileName: fileName, encoding: report.encoding, lines: report.lines, ignored: report.ignoredHeaders,
+                                 counts: report.outcome.map { ($0.created, $0.updated, $0.unchanged) }, problems: report.problems)
+        }
+        var response = try Responses.json(answer, status: answer.problems.isEmpty ? .ok : .unprocessableContent)
+        if !answer.problems.isEmpty { response.headers[.contentType] = "application/problem+json; charset=utf-8" }
+        return response
+    }
+
+    static func answer(dryRun: Bool, fileName: String, encoding: String, lines: Int, ignored: [String], counts: (Int, Int, Int)?,
+                       problems: [ImportProblem]) -> ImportAnswer {
+        let refused = !problems.isEmpty
+        return ImportAnswer(
+            type: refused ? "https://madoguchi.invalid/problems/import-refused" : "about:blank",
+            title: refused ? "取り込めません（何も登録していません）" : (dryRun ? "確認のみ（登録していません）" : "取り込みました"),
+            status: refused ? 422 : 200, dryRun: dryRun, fileName: fileName, encoding: encoding, lines: lines, ignoredColumns: ignored,
+            created: refused ? nil : counts?.0, updated: refused ? nil : counts?.1, unchanged: refused ? nil : counts?.2,
+            problems: problems.map { ImportAnswer.Line(line: $0.line, reasons: $0.reasons) })
     }
 
     @Sendable func cardData(_ request: Request, context: AppRequestContext) async throws -> Response {
