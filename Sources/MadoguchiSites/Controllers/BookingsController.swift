@@ -57,6 +57,7 @@ struct BookingsController {
             "date": day.description, "wareki": JapaneseDate.wareki(year: day.year, month: day.month, day: day.day) + "（\(ResidentPage.weekdaysJA[day.weekday])）",
             "previous": day.adding(days: -1)!.description, "next": day.adding(days: 1)!.description,
             "isToday": day == CalendarDate(now), "canWrite": canWrite, "canManage": canManage,
+            "canLedger": context.identity?.has(.ledgerView) ?? false,
             "slots": slots.map { slot -> [String: Any] in
                 let inSlot = bookings.filter { $0.slotID == slot.id }
                 return ["id": slot.id, "time": slot.timeRange, "purpose": slot.purpose.label, "webBooked": slot.webBooked,
