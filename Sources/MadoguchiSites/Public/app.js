@@ -157,6 +157,14 @@ document.addEventListener("DOMContentLoaded", function () {
       var response = await fetch(section.dataset.scan, { method: "POST", credentials: "same-origin",
         headers: { "Accept": "application/json", "Content-Type": "application/x-www-form-urlencoded", "X-CSRF-Token": section.dataset.csrf },
         body: "code=" + encodeURIComponent(code) });
+      if (response.redirected) {
+        // The session ended (idle timeout): the server sent the login page instead.
+        item.className = "scan-invalid";
+        item.textContent = "ログインの有効期限が切れました。ページを開き直してログインしてから、もう一度読み取ってください。";
+        log.insertBefore(item, log.firstChild);
+        tone(false);
+        return;
+      }
       var result = await response.json();
       var ok = result.outcome === "registered" || result.outcome === "confirmed";
       item.className = "scan-" + result.outcome;
