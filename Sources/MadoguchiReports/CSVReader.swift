@@ -61,7 +61,8 @@ public enum CSVReader {
                         afterQuote = true
                     }
                 } else {
-                    if byte == lf { line += 1 }
+                    // LF, CRLF (counted at its LF) and a bare CR each end a line.
+                    if byte == lf || (byte == cr && !(i < n && bytes[i] == lf)) { line += 1 }
                     field.append(byte)
                 }
                 continue

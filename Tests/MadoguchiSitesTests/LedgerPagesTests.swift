@@ -111,6 +111,7 @@ struct LedgerPagesTests {
             let decoded = TextDecodingForTests.cp932(Data(buffer: cp932.body))
             #expect(decoded?.contains("髙橋　﨑子") == true && decoded?.contains("㈱ミドリ寮①") == true)
             #expect(try await site.auditActions().contains("ledger.export"))
+            #expect(try await browser.get("/ledger?page=9223372036854775807").status == .ok, "a huge page number is no crash")
         }
     }
 
@@ -400,6 +401,8 @@ struct LedgerPagesTests {
                 stages.append(Int(try await api.json("/api/v1/ledger/20261129000000000000102/stage", method: .post, body, token: token).status.code))
             }
             let skip = try await api.json("/api/v1/ledger/20261129000000000000103/stage", method: .post, ["stage": "handed-over"], token: token)
+            let ignoredPlace = try await api.json("/api/v1/ledger/20261129000000000000104/stage", method: .post,
+                                                  ["stage": "on-hold", "storagePlace": "C-1-1"], token: token)
             // check
             #expect(bad.status == .unprocessableContent && bad.headers[.contentType]?.hasPrefix("application/problem+json") == true)
             #expect(((bad.json["problems"] as? [[String: Any]]) ?? []).compactMap { $0["line"] as? Int } == [3, 4, 5, 6, 7, 8, 10])
@@ -407,6 +410,7 @@ struct LedgerPagesTests {
             #expect(real.json["created"] as? Int == 6 && again.json["unchanged"] as? Int == 6 && again.json["created"] as? Int == 0)
             #expect(stages == [200, 200, 200, 200])
             #expect(skip.status == .conflict && skip.body.contains("stage-not-allowed"))
+            #expect(ignoredPlace.status == .unprocessableContent && ignoredPlace.body.contains("storagePlace"))
             let card = try #require(try await site.services.ledger.find(applicationID: "20261129000000000000102"))
             #expect(card.stage == .handedOver && card.storagePlace == nil)
             #expect(try await site.services.ledger.events(entryID: card.id).first { $0.toStage == .inspected }?.storagePlace == "C-1-2")

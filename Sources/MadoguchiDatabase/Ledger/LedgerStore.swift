@@ -57,6 +57,8 @@ public struct LedgerStore: Sendable {
         public var birthDate: CalendarDate?
         /// Only cards imported from a list whose QR code has not been scanned (not yet seen in the delivery).
         public var unconfirmedOnly: Bool
+        /// Keyset paging for exports: only entries after this id, in id order.
+        public var afterID: Int64?
         public var limit: Int
         public var offset: Int
 
@@ -99,6 +101,10 @@ public struct LedgerStore: Sendable {
         if let slot = filter.storageSlotID { conditions.append("e.storage_slot_id = \(bind(slot))") }
         if let birth = filter.birthDate { conditions.append("e.birth_date = \(bind(birth.description))::date") }
         if filter.unconfirmedOnly { conditions.append("e.qr_confirmed_at IS NULL AND e.stage = 'delivered'") }
+        if let after = filter.afterID {
+            conditions.append("e.id > \(bind(after))")
+            return try await entries(conditions.joined(separator: " AND "), binds, order: "e.id", limit: filter.limit, on: database.client)
+        }
         return try await entries(conditions.joined(separator: " AND "), binds, order: "e.delivered_on DESC NULLS LAST, e.id",
                                  limit: filter.limit, offset: filter.offset, on: database.client)
     }

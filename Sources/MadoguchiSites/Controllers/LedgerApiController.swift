@@ -91,9 +91,13 @@ struct LedgerApiController {
         }
         let note = body.note ?? ""
         if IndividualNumber.appears(in: note) { throw AppError.invalidInput([.init(field: "note", message: IndividualNumber.refusalMessage)]) }
-        if note.count > 1000 { throw AppError.invalidInput([.init(field: "note", message: "note は1000文字までです。")]) }
+        if note.unicodeScalars.count > 1000 { throw AppError.invalidInput([.init(field: "note", message: "note は1000文字までです。")]) }
         var slotID: Int64?
         if let place = body.storagePlace {
+            // A place is only taken at inspection of a card that has none: anything else would be ignored.
+            guard stage == .inspected, entry.storageSlotID == nil else {
+                throw AppError.invalidInput([.init(field: "storagePlace", message: "保管場所は、保管場所のないカードを検品済にするときだけ指定できます（移動は画面の「保管場所を移す」で）。")])
+            }
             guard let code = StoragePlaceCode(place), let slot = try await services.storage.slot(code: code) else {
                 throw AppError.invalidInput([.init(field: "storagePlace", message: LedgerError.placeNotFound(place).message)])
             }
@@ -156,8 +160,10 @@ struct LedgerApiController {
         let user = context.identity?.userID
         let answer: ImportAnswer
         if kind == "registry" {
-            let report = try await RegistryImport(database: services.database).run(data, fileName: fileName, dryRun: dryRun, staffUserID: user,
-                                                                                    now: services.clock.now(), audit: { rows, connection in
+            let importer = RegistryImport(database: services.database)
+            // Decoding and checking a large file is CPU work: off the threads that serve requests.
+            let checked = try await OffPool.run { importer.check(data, fileName: fileName) }
+            let report = try await importer.write(checked, dryRun: dryRun, staffUserID: user, now: services.clock.now(), audit: { rows, connection in
                 try await services.auditLog.record(services.event(context, action: "registry.import", recordType: "registry", recordID: fileName,
                                                                   detail: "rows=\(rows) api"), on: connection)
             })
@@ -168,8 +174,10 @@ struct LedgerApiController {
                 throw AppError.invalidInput([.init(field: "kind", message: "kind は issuance-list, ledger, registry のいずれかです。")])
             }
             let layout = writerKind == .issuanceList ? services.configuration.issuanceListLayout : ImportLayout()
-            let report = try await LedgerImport(database: services.database).run(
-                data, fileName: fileName, kind: writerKind, layout: layout, dryRun: dryRun, staffUserID: user, now: services.clock.now(),
+            let importer = LedgerImport(database: services.database)
+            let checked = try await OffPool.run { importer.check(data, fileName: fileName, kind: writerKind, layout: layout) }
+            let report = try await importer.write(
+                checked, dryRun: dryRun, staffUserID: user, now: services.clock.now(),
                 audit: { o, connection in
                     try await services.auditLog.record(services.event(
                         context, action: "ledger.import", recordType: "ledger_import", recordID: String(o.importID),

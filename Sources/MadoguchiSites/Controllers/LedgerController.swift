@@ -57,15 +57,17 @@ struct LedgerController {
         let substitute = q["substitute"] == "1"
         let ledger = services.ledger
         @Sendable func pages(_ body: ([LedgerEntry]) async throws -> Void) async throws {
+            // Paged by id, not by offset: cards imported or moved during a long export cannot
+            // shift the pages and make rows appear twice.
             var page = filter
             page.limit = 5000
-            page.offset = 0
+            page.afterID = 0
             while true {
                 let entries = try await ledger.search(page)
                 if entries.isEmpty { return }
                 try await body(entries)
                 if entries.count < page.limit { return }
-                page.offset += page.limit
+                page.afterID = entries.last?.id
             }
         }
         if encoding == .cp932, !substitute {
@@ -78,7 +80,9 @@ struct LedgerController {
             }
         }
         try await services.audit(context, action: "ledger.export", recordType: "ledger",
-                                 detail: "stage=\(filter.stage?.rawValue ?? "-") visit=\(filter.visitType?.rawValue ?? "-") encoding=\(encoding.rawValue)")
+                                 detail: "q=\(filter.text.isEmpty ? "-" : "(入力あり)") stage=\(filter.stage?.rawValue ?? "-") visit=\(filter.visitType?.rawValue ?? "-") "
+                                     + "batch=\(filter.batch?.isEmpty == false ? "(指定)" : "-") slot=\(filter.storageSlotID.map(String.init) ?? "-") "
+                                     + "unconfirmed=\(filter.unconfirmedOnly) encoding=\(encoding.rawValue)")
         let stamp = CalendarDate(services.clock.now()).description.replacingOccurrences(of: "-", with: "")
         return Responses.csv(filename: "ledger-\(stamp).csv", encoding: encoding, columns: Self.exportColumns, substitute: substitute) { emit in
             try await pages { entries in
@@ -94,7 +98,8 @@ struct LedgerController {
         let visitType = query["visit"].flatMap { VisitType(rawValue: String($0)) }
         let batch = query["batch"].map(String.init) ?? ""
         let slotID = query["slot"].flatMap { Int64(String($0)) }
-        let page = max(1, query["page"].flatMap { Int(String($0)) } ?? 1)
+        // Bounded: a page number from the address bar must not overflow the offset.
+        let page = min(max(1, query["page"].flatMap { Int(String($0)) } ?? 1), 100_000)
         var filter = Self.filter(request)
         filter.limit = 101
         filter.offset = (page - 1) * 100
@@ -301,7 +306,7 @@ struct LedgerController {
     static func note(_ form: FormData) throws -> String {
         let note = form.text("note")
         if IndividualNumber.appears(in: note) { throw InvalidInput([FieldProblem(field: "note", message: IndividualNumber.refusalMessage)]) }
-        if note.count > 1000 { throw InvalidInput([FieldProblem(field: "note", message: "メモは1000文字以内で入力してください。")]) }
+        if note.unicodeScalars.count > 1000 { throw InvalidInput([FieldProblem(field: "note", message: "メモは1000文字以内で入力してください。")]) }
         return note
     }
 

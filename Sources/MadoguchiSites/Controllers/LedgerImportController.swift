@@ -162,7 +162,9 @@ struct LedgerImportController {
             return try render(context, values: ["kind": kind.rawValue, "formError": "取り込むCSVファイルを選んでください。"], status: .unprocessableContent)
         }
         let (layout, _) = try layout(context, kind: kind)
-        let checked = check(kind: kind, data: file.data, fileName: file.filename, layout: layout)
+        let (data, name) = (file.data, file.filename)
+        // Decoding and checking a large file is CPU work: off the threads that serve requests.
+        let checked = try await OffPool.run { [self] in check(kind: kind, data: data, fileName: name, layout: layout) }
         var (values, ok) = try await write(checked, kind: kind, dryRun: true, context: context)
         if ok, let user = context.identity?.userID {
             values["token"] = try await ImportUploadStore(database: services.database).save(
