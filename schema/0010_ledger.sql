@@ -29,6 +29,12 @@ CREATE TABLE storage_slot (
     UNIQUE (drawer_id, code)
 );
 
+-- A slot with its shelf label (A-2-15), the way every page, import and report names it.
+CREATE VIEW storage_place AS
+SELECT s.id, c.code || '-' || d.code || '-' || s.code AS code, c.id AS cabinet_id, c.name AS cabinet_name,
+       c.sort_order, c.code AS cabinet_code, d.code AS drawer_code, s.code AS slot_code, s.capacity, s.used
+FROM storage_slot s JOIN storage_drawer d ON d.id = s.drawer_id JOIN storage_cabinet c ON c.id = d.cabinet_id;
+
 -- What each import did (C3, E5, C5): the file's hash lets a repeated file be recognised and
 -- reported, though the row-level upsert is what makes a repeat create nothing.
 CREATE TABLE ledger_import (

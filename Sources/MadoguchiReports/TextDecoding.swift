@@ -16,7 +16,24 @@ public enum TextDecoding {
     public struct Failure: Error, Sendable, Equatable, CustomStringConvertible {
         public var line: Int
         public init(line: Int) { self.line = line }
-        public var description: String { "\(line)行目: 文字コードを判定できません（UTF-8 でも Shift_JIS (CP932) でもありません）" }
+        /// The reason without the line, for reports that show the line in a column of its own.
+        public var reason: String { "文字コードを判定できません（UTF-8 でも Shift_JIS (CP932) でもありません）" }
+        public var description: String { "\(line)行目: \(reason)" }
+    }
+
+    /// Decodes as `forced` when the caller knows the encoding (a city's layout says so), else detects it.
+    public static func decode(_ data: Data, as forced: Detected?) throws -> (String, Detected) {
+        switch forced {
+        case .cp932?:
+            guard let text = cp932(data) else { throw Failure(line: firstLine(in: data) { cp932($0) == nil }) }
+            return (text, .cp932)
+        case .utf8?, .utf8BOM?:
+            let body = data.starts(with: [0xEF, 0xBB, 0xBF]) ? data.dropFirst(3) : data[...]
+            guard let text = String(data: body, encoding: .utf8) else { throw Failure(line: firstLine(in: data) { String(data: $0, encoding: .utf8) == nil }) }
+            return (text, .utf8)
+        case nil:
+            return try decode(data)
+        }
     }
 
     public static func decode(_ data: Data) throws -> (String, Detected) {
@@ -40,12 +57,6 @@ public enum TextDecoding {
     static func firstBadLine(_ data: Data) -> Int {
         firstLine(in: data) { String(data: $0, encoding: .utf8) == nil && cp932($0) == nil }
     }
-
-    /// The first line that is not CP932 (for a file the layout says is CP932).
-    public static func firstBadCP932Line(_ data: Data) -> Int { firstLine(in: data) { cp932($0) == nil } }
-
-    /// The first line that is not UTF-8 (for a file the layout says is UTF-8).
-    public static func firstBadUTF8Line(_ data: Data) -> Int { firstLine(in: data) { String(data: $0, encoding: .utf8) == nil } }
 
     static func firstLine(in data: Data, where bad: (Data) -> Bool) -> Int {
         var number = 0

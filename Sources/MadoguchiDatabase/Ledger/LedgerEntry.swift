@@ -51,12 +51,10 @@ public struct LedgerEntry: Sendable, Equatable {
     static let select = """
         SELECT e.id, e.application_id, e.applicant_id, e.name, e.kana, e.birth_date::text, e.sex, e.address, e.card_kind, e.visit_type,
                e.visit_type_source, e.delivery_batch, e.delivered_on::text, e.stage, e.held_from, e.stage_changed_at, e.notified_at,
-               e.handed_over_at, e.storage_slot_id, c.code || '-' || d.code || '-' || s.code, e.card_expiry::text, e.certificate_expiry::text,
+               e.handed_over_at, e.storage_slot_id, p.code, e.card_expiry::text, e.certificate_expiry::text,
                e.card_address, e.card_data_source, e.card_data_at, e.qr_confirmed_at, e.notes, e.source, e.version, e.created_at, e.updated_at
         FROM ledger_entry e
-        LEFT JOIN storage_slot s ON s.id = e.storage_slot_id
-        LEFT JOIN storage_drawer d ON d.id = s.drawer_id
-        LEFT JOIN storage_cabinet c ON c.id = d.cabinet_id
+        LEFT JOIN storage_place p ON p.id = e.storage_slot_id
         """
 
     typealias Row = (Int64, String, Int64?, String, String, String?, String, String, String, String,

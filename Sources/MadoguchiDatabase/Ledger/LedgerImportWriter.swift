@@ -183,10 +183,7 @@ public struct LedgerImportWriter: Sendable {
 
     /// The incoming lines with the storage slot their `A-1-3` place names (NULL when none).
     static let incoming = """
-        SELECT i.*, s.id AS slot_id FROM ledger_incoming i
-        LEFT JOIN storage_cabinet c ON i.storage_place IS NOT NULL AND c.code = split_part(i.storage_place, '-', 1)
-        LEFT JOIN storage_drawer d ON d.cabinet_id = c.id AND d.code = split_part(i.storage_place, '-', 2)
-        LEFT JOIN storage_slot s ON s.drawer_id = d.id AND s.code = split_part(i.storage_place, '-', 3)
+        SELECT i.*, p.id AS slot_id FROM ledger_incoming i LEFT JOIN storage_place p ON p.code = i.storage_place
         """
 
     /// Streams the lines into the temporary table in COPY text format, a batch at a time.
@@ -219,9 +216,7 @@ public struct LedgerImportWriter: Sendable {
         let unknown = try await connection.all("""
             SELECT i.line, i.storage_place FROM ledger_incoming i
             WHERE i.storage_place IS NOT NULL AND NOT EXISTS (
-                SELECT 1 FROM storage_slot s JOIN storage_drawer d ON d.id = s.drawer_id JOIN storage_cabinet c ON c.id = d.cabinet_id
-                WHERE c.code = split_part(i.storage_place, '-', 1) AND d.code = split_part(i.storage_place, '-', 2)
-                  AND s.code = split_part(i.storage_place, '-', 3))
+                SELECT 1 FROM storage_place p WHERE p.code = i.storage_place)
             ORDER BY i.line
             """, as: (Int32, String).self, logger: logger)
         if !unknown.isEmpty {
@@ -232,10 +227,9 @@ public struct LedgerImportWriter: Sendable {
     /// Makes each slot's count match the cards in it; a slot the file over-fills fails the import.
     func recountPlaces(on connection: PostgresConnection) async throws {
         let over = try await connection.all("""
-            SELECT c.code || '-' || d.code || '-' || s.code, count(e.id)::bigint, s.capacity
-            FROM storage_slot s JOIN storage_drawer d ON d.id = s.drawer_id JOIN storage_cabinet c ON c.id = d.cabinet_id
-            JOIN ledger_entry e ON e.storage_slot_id = s.id
-            GROUP BY s.id, c.code, d.code, s.code, s.capacity HAVING count(e.id) > s.capacity ORDER BY 1
+            SELECT p.code, count(e.id)::bigint, p.capacity
+            FROM storage_place p JOIN ledger_entry e ON e.storage_slot_id = p.id
+            GROUP BY p.id, p.code, p.capacity HAVING count(e.id) > p.capacity ORDER BY 1
             """, as: (String, Int64, Int32).self, logger: logger)
         if !over.isEmpty {
             // Named by the lines that put cards there, so the file can be corrected.

@@ -34,11 +34,9 @@ public struct LedgerStore: Sendable {
     /// The history of one entry, oldest first.
     public func events(entryID: Int64) async throws -> [LedgerEvent] {
         try await database.client.all("""
-            SELECT ev.id, ev.kind, ev.from_stage, ev.to_stage, c.code || '-' || d.code || '-' || s.code, ev.note, u.login, ev.at
+            SELECT ev.id, ev.kind, ev.from_stage, ev.to_stage, p.code, ev.note, u.login, ev.at
             FROM ledger_event ev
-            LEFT JOIN storage_slot s ON s.id = ev.storage_slot_id
-            LEFT JOIN storage_drawer d ON d.id = s.drawer_id
-            LEFT JOIN storage_cabinet c ON c.id = d.cabinet_id
+            LEFT JOIN storage_place p ON p.id = ev.storage_slot_id
             LEFT JOIN staff_user u ON u.id = ev.staff_user_id
             WHERE ev.entry_id = \(entryID) ORDER BY ev.id
             """, as: (Int64, String, String?, String?, String?, String, String?, Date).self, logger: logger).map {

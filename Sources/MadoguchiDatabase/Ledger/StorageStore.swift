@@ -35,7 +35,13 @@ public struct StorageStore: Sendable {
     }
 
     /// Natural order of codes: 2 before 10.
-    static let slotOrder = "c.sort_order, length(c.code), c.code, length(d.code), d.code, length(s.code), s.code"
+    static let slotOrder = "p.sort_order, length(p.cabinet_code), p.cabinet_code, length(p.drawer_code), p.drawer_code, length(p.slot_code), p.slot_code"
+
+    static let selectSlot = "SELECT p.id, p.code, p.cabinet_name, p.capacity, p.used FROM storage_place p"
+
+    static func slot(_ r: (Int64, String, String, Int32, Int32)) -> Slot {
+        Slot(id: r.0, code: r.1, cabinetName: r.2, capacity: Int(r.3), used: Int(r.4))
+    }
 
     public func cabinets() async throws -> [Cabinet] {
         try await database.client.all("""
@@ -51,23 +57,14 @@ public struct StorageStore: Sendable {
 
     public func slots(cabinetID: Int64? = nil) async throws -> [Slot] {
         try await database.client.all(PostgresQuery(unsafeSQL: """
-            SELECT s.id, c.code || '-' || d.code || '-' || s.code, c.name, s.capacity, s.used
-            FROM storage_slot s JOIN storage_drawer d ON d.id = s.drawer_id JOIN storage_cabinet c ON c.id = d.cabinet_id
-            \(cabinetID.map { "WHERE c.id = \($0)" } ?? "")
-            ORDER BY \(Self.slotOrder)
-            """), as: (Int64, String, String, Int32, Int32).self, logger: logger).map {
-            Slot(id: $0.0, code: $0.1, cabinetName: $0.2, capacity: Int($0.3), used: Int($0.4))
-        }
+            \(Self.selectSlot) \(cabinetID.map { "WHERE p.cabinet_id = \($0)" } ?? "") ORDER BY \(Self.slotOrder)
+            """), as: (Int64, String, String, Int32, Int32).self, logger: logger).map(Self.slot)
     }
 
     public func slot(code: StoragePlaceCode, on executor: (any SQLExecutor)? = nil) async throws -> Slot? {
-        try await (executor ?? database.client).first("""
-            SELECT s.id, c.code || '-' || d.code || '-' || s.code, c.name, s.capacity, s.used
-            FROM storage_slot s JOIN storage_drawer d ON d.id = s.drawer_id JOIN storage_cabinet c ON c.id = d.cabinet_id
-            WHERE c.code = \(code.cabinet) AND d.code = \(code.drawer) AND s.code = \(code.slot)
-            """, as: (Int64, String, String, Int32, Int32).self, logger: logger).map {
-            Slot(id: $0.0, code: $0.1, cabinetName: $0.2, capacity: Int($0.3), used: Int($0.4))
-        }
+        var query = PostgresQuery(unsafeSQL: Self.selectSlot + " WHERE p.code = $1")
+        query.binds.append(code.description)
+        return try await (executor ?? database.client).first(query, as: (Int64, String, String, Int32, Int32).self, logger: logger).map(Self.slot)
     }
 
     /// Adds a cabinet with `drawers` drawers of `slotsPerDrawer` slots each (codes 1, 2, …).
@@ -103,8 +100,7 @@ public struct StorageStore: Sendable {
     /// The first slot with room, in shelf order: where the clerk puts the card being inspected.
     public func suggestFree(on executor: (any SQLExecutor)? = nil) async throws -> Int64? {
         try await (executor ?? database.client).first(PostgresQuery(unsafeSQL: """
-            SELECT s.id FROM storage_slot s JOIN storage_drawer d ON d.id = s.drawer_id JOIN storage_cabinet c ON c.id = d.cabinet_id
-            WHERE s.used < s.capacity ORDER BY \(Self.slotOrder) LIMIT 1
+            SELECT p.id FROM storage_place p WHERE p.used < p.capacity ORDER BY \(Self.slotOrder) LIMIT 1
             """), as: (Int64).self, logger: logger)
     }
 
@@ -118,8 +114,7 @@ public struct StorageStore: Sendable {
             """, as: (Int64).self, logger: logger)
         guard taken.isEmpty else { return }
         let code = try await connection.first("""
-            SELECT c.code || '-' || d.code || '-' || s.code FROM storage_slot s JOIN storage_drawer d ON d.id = s.drawer_id
-            JOIN storage_cabinet c ON c.id = d.cabinet_id WHERE s.id = \(slotID)
+            SELECT code FROM storage_place WHERE id = \(slotID)
             """, as: (String).self, logger: logger)
         throw code.map { LedgerError.placeFull($0) } ?? LedgerError.placeNotFound("#\(slotID)")
     }

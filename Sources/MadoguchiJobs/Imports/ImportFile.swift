@@ -29,20 +29,15 @@ public struct ImportFile<Record: Sendable>: Sendable {
         let text: String
         let encoding: String
         do {
-            switch layout.encoding?.lowercased() ?? "auto" {
-            case "cp932":
-                guard let decoded = TextDecoding.cp932(data) else { throw TextDecoding.Failure(line: TextDecoding.firstBadCP932Line(data)) }
-                (text, encoding) = (decoded, TextDecoding.Detected.cp932.rawValue)
-            case "utf-8":
-                let body = data.starts(with: [0xEF, 0xBB, 0xBF]) ? data.dropFirst(3) : data[...]
-                guard let decoded = String(data: body, encoding: .utf8) else { throw TextDecoding.Failure(line: TextDecoding.firstBadUTF8Line(data)) }
-                (text, encoding) = (decoded, TextDecoding.Detected.utf8.rawValue)
-            default:
-                let (decoded, detected) = try TextDecoding.decode(data)
-                (text, encoding) = (decoded, detected.rawValue)
+            let forced: TextDecoding.Detected? = switch layout.encoding?.lowercased() {
+            case "cp932": .cp932
+            case "utf-8": .utf8
+            default: nil
             }
+            let (decoded, detected) = try TextDecoding.decode(data, as: forced)
+            (text, encoding) = (decoded, detected.rawValue)
         } catch let failure as TextDecoding.Failure {
-            return failed([ImportProblem(line: failure.line, reasons: [String(failure.description.drop(while: { $0 != ":" }).dropFirst(2))])])
+            return failed([ImportProblem(line: failure.line, reasons: [failure.reason])])
         } catch {
             return failed([ImportProblem(line: 0, reasons: ["ファイルを読めません"])])
         }

@@ -2,7 +2,6 @@ import Foundation
 import Hummingbird
 import MadoguchiDatabase
 import MadoguchiDomain
-import MadoguchiJobs
 
 /// The ledger for programs (bearer token): read one card, and the card-reader helper at the
 /// counter posting what it read from the card (C7). Answers are JSON; refusals are problem details.
@@ -146,60 +145,37 @@ struct LedgerApiController {
     /// `fileName` are query parameters. 200 with the counts; 422 naming every bad line, nothing written.
     @Sendable func importFile(_ request: Request, context: AppRequestContext) async throws -> Response {
         let q = request.uri.queryParameters
-        let kind = q["kind"].map(String.init) ?? "issuance-list"
         let dryRun = ["1", "true"].contains(q["dryRun"].map(String.init) ?? "")
         let fileName = q["fileName"].map(String.init) ?? "api-upload.csv"
-        if kind == "registry", !(context.identity?.has(.registryView) ?? false) { throw AppError.forbidden }
+        // The upload page's import, with the raw body as the file.
+        let desk = LedgerImportController(services: services)
+        guard let kind = LedgerImportController.Kind(rawValue: q["kind"].map(String.init) ?? "issuance-list") else {
+            throw AppError.invalidInput([.init(field: "kind", message: "kind は issuance-list, ledger, registry のいずれかです。")])
+        }
+        guard desk.allowed(kind, context) else { throw AppError.forbidden }
         if let length = request.headers[.contentLength].flatMap(Int64.init), length > services.configuration.maxUploadBytes {
             throw AppError.payloadTooLarge
         }
         let bytes: ByteBuffer
         do { bytes = try await request.body.collect(upTo: Int(services.configuration.maxUploadBytes)) } catch { throw AppError.payloadTooLarge }
-        let data = Data(bytes.readableBytesView)
-        let services = services
-        let user = context.identity?.userID
-        let answer: ImportAnswer
-        if kind == "registry" {
-            let importer = RegistryImport(database: services.database)
-            // Decoding and checking a large file is CPU work: off the threads that serve requests.
-            let checked = try await OffPool.run { importer.check(data, fileName: fileName) }
-            let report = try await importer.write(checked, dryRun: dryRun, staffUserID: user, now: services.clock.now(), audit: { rows, connection in
-                try await services.auditLog.record(services.event(context, action: "registry.import", recordType: "registry", recordID: fileName,
-                                                                  detail: "rows=\(rows) api"), on: connection)
-            })
-            answer = Self.answer(dryRun: dryRun, fileName: fileName, encoding: report.encoding, lines: report.lines, ignored: report.ignoredHeaders,
-                                 counts: report.imported.map { ($0, 0, 0) }, problems: report.problems)
-        } else {
-            guard let writerKind = LedgerImportWriter.Kind(rawValue: kind) else {
-                throw AppError.invalidInput([.init(field: "kind", message: "kind は issuance-list, ledger, registry のいずれかです。")])
-            }
-            let layout = writerKind == .issuanceList ? services.configuration.issuanceListLayout : ImportLayout()
-            let importer = LedgerImport(database: services.database)
-            let checked = try await OffPool.run { importer.check(data, fileName: fileName, kind: writerKind, layout: layout) }
-            let report = try await importer.write(
-                checked, dryRun: dryRun, staffUserID: user, now: services.clock.now(),
-                audit: { o, connection in
-                    try await services.auditLog.record(services.event(
-                        context, action: "ledger.import", recordType: "ledger_import", recordID: String(o.importID),
-                        detail: "\(kind) \(fileName) rows=\(o.rows) created=\(o.created) updated=\(o.updated) unchanged=\(o.unchanged) api"), on: connection)
-                })
-            answer = Self.answer(dryRun: dryRun, fileName: fileName, encoding: report.encoding, lines: report.lines, ignored: report.ignoredHeaders,
-                                 counts: report.outcome.map { ($0.created, $0.updated, $0.unchanged) }, problems: report.problems)
-        }
+        let layout = kind == .issuanceList ? services.configuration.issuanceListLayout : ImportLayout()
+        let checked = try await desk.check(kind: kind, data: Data(bytes.readableBytesView), fileName: fileName, layout: layout)
+        let written = try await desk.perform(checked, dryRun: dryRun, context: context, via: " api")
+        let answer = Self.answer(dryRun: dryRun, written: written)
         var response = try Responses.json(answer, status: answer.problems.isEmpty ? .ok : .unprocessableContent)
         if !answer.problems.isEmpty { response.headers[.contentType] = "application/problem+json; charset=utf-8" }
         return response
     }
 
-    static func answer(dryRun: Bool, fileName: String, encoding: String, lines: Int, ignored: [String], counts: (Int, Int, Int)?,
-                       problems: [ImportProblem]) -> ImportAnswer {
-        let refused = !problems.isEmpty
+    static func answer(dryRun: Bool, written: LedgerImportController.Written) -> ImportAnswer {
+        let refused = !written.succeeded
+        let counts: (Int, Int, Int)? = written.ledger.map { ($0.created, $0.updated, $0.unchanged) } ?? written.registryRows.map { ($0, 0, 0) }
         return ImportAnswer(
             type: refused ? "https://madoguchi.invalid/problems/import-refused" : "about:blank",
             title: refused ? "取り込めません（何も登録していません）" : (dryRun ? "確認のみ（登録していません）" : "取り込みました"),
-            status: refused ? 422 : 200, dryRun: dryRun, fileName: fileName, encoding: encoding, lines: lines, ignoredColumns: ignored,
-            created: refused ? nil : counts?.0, updated: refused ? nil : counts?.1, unchanged: refused ? nil : counts?.2,
-            problems: problems.map { ImportAnswer.Line(line: $0.line, reasons: $0.reasons) })
+            status: refused ? 422 : 200, dryRun: dryRun, fileName: written.fileName, encoding: written.encoding, lines: written.lines,
+            ignoredColumns: written.ignored, created: refused ? nil : counts?.0, updated: refused ? nil : counts?.1,
+            unchanged: refused ? nil : counts?.2, problems: written.problems.map { ImportAnswer.Line(line: $0.line, reasons: $0.reasons) })
     }
 
     @Sendable func cardData(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -223,7 +223,6 @@ struct LedgerController {
         values["canRegistry"] = canRegistry
         values["registry"] = match.map(Self.registryValues) ?? [:]
         values["differences"] = differences
-        values["hasDifferences"] = !differences.isEmpty
         values["bookings"] = bookings.map(Self.bookingRow)
         let form: [String: String] = [
             "address": cardForm["address"] ?? (entry.cardAddress.isEmpty ? entry.address : entry.cardAddress),
@@ -232,7 +231,6 @@ struct LedgerController {
         ]
         values["cardForm"] = form
         values["errors"] = problems
-        values["hasErrors"] = !problems.isEmpty
         values["canWrite"] = context.identity?.has(.ledgerWrite) ?? false
         values["canApplicant"] = (context.identity?.has(.applicantsView) ?? false) && entry.applicantID != nil
         if let done = request.uri.queryParameters["done"].flatMap({ flash[String($0)] }) { values["flash"] = done }

@@ -102,58 +102,80 @@ struct LedgerImportController {
         }
     }
 
-    func check(kind: Kind, data: Data, fileName: String, layout: ImportLayout) -> Checked {
-        if kind == .registry { return .registry(RegistryImport(database: services.database).check(data, fileName: fileName, layout: layout)) }
-        return .ledger(LedgerImport(database: services.database).check(data, fileName: fileName, kind: kind == .issuanceList ? .issuanceList : .ledger,
-                                                                       layout: layout))
+    /// Decodes and checks a file. CPU work, so off the threads that serve requests.
+    func check(kind: Kind, data: Data, fileName: String, layout: ImportLayout) async throws -> Checked {
+        let database = services.database
+        return try await OffPool.run {
+            if kind == .registry { return .registry(RegistryImport(database: database).check(data, fileName: fileName, layout: layout)) }
+            return .ledger(LedgerImport(database: database).check(data, fileName: fileName, kind: kind == .issuanceList ? .issuanceList : .ledger,
+                                                                  layout: layout))
+        }
     }
 
-    /// Writes (or dry-runs) checked lines, the audit entry inside the import's transaction, and
-    /// turns the report into page values.
-    func write(_ checked: Checked, kind: Kind, dryRun: Bool, context: AppRequestContext) async throws -> ([String: Any], Bool) {
+    /// What an import did, whichever kind it was: for the page and for the API.
+    struct Written {
+        var fileName: String
+        var encoding: String
+        var lines: Int
+        var ignored: [String]
+        var problems: [ImportProblem]
+        var ledger: LedgerImportWriter.Outcome?
+        var registryRows: Int?
+        var sample: [LedgerRecord]
+        var succeeded: Bool { problems.isEmpty }
+    }
+
+    /// Writes (or dry-runs) checked lines with the audit entry inside the import's transaction.
+    /// `via` is added to the audit detail (" api" for programs).
+    func perform(_ checked: Checked, dryRun: Bool, context: AppRequestContext, via: String = "") async throws -> Written {
         let now = services.clock.now()
         let user = context.identity?.userID
-        var values: [String: Any] = ["kind": kind.rawValue, "kindLabel": kind.label, "dryRun": dryRun, "isLedger": kind == .ledger]
-        let problems: [ImportProblem]
-        let file: (name: String, encoding: String, lines: Int, ignored: [String])
         let services = services
         switch checked {
         case .registry(let c):
             let report = try await RegistryImport(database: services.database).write(c, dryRun: dryRun, staffUserID: user, now: now, audit: { rows, connection in
                 try await services.auditLog.record(services.event(context, action: "registry.import", recordType: "registry", recordID: c.fileName,
-                                                                  detail: "rows=\(rows)"), on: connection)
+                                                                  detail: "rows=\(rows)\(via)"), on: connection)
             })
-            problems = report.problems
-            file = (c.fileName, report.encoding, report.lines, report.ignoredHeaders)
-            values["summary"] = report.imported.map { "住基抽出データを \($0) 人分で置き換え\(dryRun ? "ます" : "ました")。" } ?? ""
+            return Written(fileName: c.fileName, encoding: report.encoding, lines: report.lines, ignored: report.ignoredHeaders,
+                           problems: report.problems, ledger: nil, registryRows: report.imported, sample: [])
         case .ledger(let c):
             let report = try await LedgerImport(database: services.database).write(c, dryRun: dryRun, staffUserID: user, now: now, audit: { o, connection in
                 try await services.auditLog.record(services.event(
                     context, action: "ledger.import", recordType: "ledger_import", recordID: String(o.importID),
-                    detail: "\(c.kind) \(c.fileName) rows=\(o.rows) created=\(o.created) updated=\(o.updated) unchanged=\(o.unchanged)"), on: connection)
+                    detail: "\(c.kind) \(c.fileName) rows=\(o.rows) created=\(o.created) updated=\(o.updated) unchanged=\(o.unchanged)\(via)"),
+                    on: connection)
             })
-            problems = report.problems
-            file = (c.fileName, report.encoding, report.lines, report.ignoredHeaders)
-            if let o = report.outcome, problems.isEmpty {
-                values["summary"] = "新規 \(o.created) 件、更新 \(o.updated) 件、変更なし \(o.unchanged) 件（全 \(o.rows) 行）\(dryRun ? "となります" : "を取り込みました")。"
-                if let last = o.previousImports.last {
-                    values["repeat"] = "同じ内容のファイルを \(JapaneseDate.dateTime(last)) に取り込んでいます。重複して登録されることはありません。"
-                }
-            }
-            values["sample"] = report.sample.map { r -> [String: Any] in
-                ["line": r.line, "applicationID": r.applicationID.digits, "name": r.name, "kana": r.kana,
-                 "birthDate": LedgerController.wareki(r.birthDate), "sex": r.sex.label, "address": r.address, "cardKind": r.cardKind?.label ?? "",
-                 "visitType": r.visitType?.label ?? "（申請受付から判定）", "batch": r.deliveryBatch, "stage": r.stage?.label ?? "", "place": r.storagePlace ?? ""]
+            return Written(fileName: c.fileName, encoding: report.encoding, lines: report.lines, ignored: report.ignoredHeaders,
+                           problems: report.problems, ledger: report.problems.isEmpty ? report.outcome : nil, registryRows: nil, sample: report.sample)
+        }
+    }
+
+    /// Runs the import and turns what it did into page values.
+    func write(_ checked: Checked, kind: Kind, dryRun: Bool, context: AppRequestContext) async throws -> ([String: Any], Bool) {
+        let written = try await perform(checked, dryRun: dryRun, context: context)
+        var values: [String: Any] = ["kind": kind.rawValue, "kindLabel": kind.label, "dryRun": dryRun, "isLedger": kind == .ledger]
+        if let rows = written.registryRows {
+            values["summary"] = "住基抽出データを \(rows) 人分で置き換え\(dryRun ? "ます" : "ました")。"
+        }
+        if let o = written.ledger {
+            values["summary"] = "新規 \(o.created) 件、更新 \(o.updated) 件、変更なし \(o.unchanged) 件（全 \(o.rows) 行）\(dryRun ? "となります" : "を取り込みました")。"
+            if let last = o.previousImports.last {
+                values["repeat"] = "同じ内容のファイルを \(JapaneseDate.dateTime(last)) に取り込んでいます。重複して登録されることはありません。"
             }
         }
-        values["fileName"] = file.name
-        values["encoding"] = file.encoding
-        values["lines"] = file.lines
-        values["ignored"] = file.ignored.joined(separator: "、")
-        values["problems"] = problems.map { ["line": $0.line > 0 ? "\($0.line)行目" : "ファイル", "reasons": $0.reasons.joined(separator: "。") + "。"] }
-        values["problemCount"] = problems.count
-        values["hasProblems"] = !problems.isEmpty
-        return (values, problems.isEmpty)
+        values["sample"] = written.sample.map { r -> [String: Any] in
+            ["line": r.line, "applicationID": r.applicationID.digits, "name": r.name, "kana": r.kana,
+             "birthDate": LedgerController.wareki(r.birthDate), "sex": r.sex.label, "address": r.address, "cardKind": r.cardKind?.label ?? "",
+             "visitType": r.visitType?.label ?? "（申請受付から判定）", "batch": r.deliveryBatch, "stage": r.stage?.label ?? "", "place": r.storagePlace ?? ""]
+        }
+        values["fileName"] = written.fileName
+        values["encoding"] = written.encoding
+        values["lines"] = written.lines
+        values["ignored"] = written.ignored.joined(separator: "、")
+        values["problems"] = written.problems.map { ["line": $0.line > 0 ? "\($0.line)行目" : "ファイル", "reasons": $0.reasons.joined(separator: "。") + "。"] }
+        values["problemCount"] = written.problems.count
+        return (values, written.succeeded)
     }
 
     @Sendable func preview(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -162,9 +184,7 @@ struct LedgerImportController {
             return try render(context, values: ["kind": kind.rawValue, "formError": "取り込むCSVファイルを選んでください。"], status: .unprocessableContent)
         }
         let (layout, _) = try layout(context, kind: kind)
-        let (data, name) = (file.data, file.filename)
-        // Decoding and checking a large file is CPU work: off the threads that serve requests.
-        let checked = try await OffPool.run { [self] in check(kind: kind, data: data, fileName: name, layout: layout) }
+        let checked = try await check(kind: kind, data: file.data, fileName: file.filename, layout: layout)
         var (values, ok) = try await write(checked, kind: kind, dryRun: true, context: context)
         if ok, let user = context.identity?.userID {
             values["token"] = try await ImportUploadStore(database: services.database).save(

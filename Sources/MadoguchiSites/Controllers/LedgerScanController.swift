@@ -210,7 +210,7 @@ struct LedgerScanController {
             }
         }
         for code in unreadable { rows.append(["applicationID": code, "name": "", "result": "申請書IDとして読めません", "ok": false]) }
-        return try bulkPage(context, values: ["results": rows, "hasResults": true, "stage": stage.rawValue,
+        return try bulkPage(context, values: ["results": rows, "stage": stage.rawValue,
                                               "summary": "\(moved) 枚を「\(stage.label)」にしました（\(rows.count - moved) 枚は更新できませんでした）。"])
     }
 }
