@@ -64,14 +64,14 @@ let package = Package(
         // Scanned-form decoding, limits and PNG previews/thumbnails.
         .target(
             name: "MadoguchiImaging",
-            dependencies: ["CImaging", "CLibQREncode", "CLibZBar", "CPopplerGlib"],
+            dependencies: ["MadoguchiDomain", "CImaging", "CLibQREncode", "CLibZBar", "CPopplerGlib"],
             swiftSettings: swiftSettings
         ),
         // Reports: CSV in UTF-8 with BOM or CP932 (iconv), streamed, and read back for imports;
         // SVG charts; the handover PDFs. No web framework.
         .target(
             name: "MadoguchiReports",
-            dependencies: ["CPangoCairo"],
+            dependencies: ["MadoguchiDomain", "CPangoCairo"],
             swiftSettings: swiftSettings
         ),
         // Operations jobs: snapshots (create, verify, restore, retention), the nightly schedule, and
@@ -156,7 +156,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MadoguchiImagingTests",
-            dependencies: ["MadoguchiImaging"],
+            dependencies: ["MadoguchiImaging", "MadoguchiDomain"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -166,7 +166,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MadoguchiReportsTests",
-            dependencies: ["MadoguchiReports"],
+            dependencies: ["MadoguchiReports", "MadoguchiDomain"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -38,7 +38,7 @@ struct LocationCommand: AsyncParsableCommand {
         func run() async throws {
             MadoguchiCommand.bootstrapLogging(defaultLevel: .warning)
             let locations = try await database.withDatabase(logger: Logger(label: "madoguchi.location")) { db in
-                try await IntakeStore(database: db).locations()
+                try await SlotStore(database: db).locations()
             }
             for location in locations { print("\(location.id)\t\(location.name)\t\(location.address)") }
         }

@@ -35,7 +35,7 @@ struct SeedCommand: AsyncParsableCommand {
         let started = Date()
         try await database.withDatabase(logger: Logger(label: "madoguchi.seed")) { db in
             let logger = db.logger
-            if try await IntakeStore(database: db).locations().isEmpty { _ = try await FirstStart.ensureDemoLocations(db) }
+            if try await SlotStore(database: db).locations().isEmpty { _ = try await FirstStart.ensureDemoLocations(db) }
             let today = CalendarDate(Date())
             let first = CalendarDate(year: today.year - years, month: today.month, day: 1)!
             let last = today.adding(days: -1)!

@@ -17,16 +17,6 @@ public struct ApiTokenStore: Sendable {
         self.clock = clock
     }
 
-    public struct Token: Sendable, Codable {
-        public var id: Int64
-        public var login: String
-        public var name: String
-        public var createdAt: Date
-        public var lastUsedAt: Date?
-        public var expiresAt: Date?
-        public var revokedAt: Date?
-    }
-
     /// Issues a token; the plain value is returned once and never again.
     public func create(userID: Int64, name: String, expiresAt: Date?, on db: any SQLExecutor) async throws -> (id: Int64, token: String) {
         let token = Self.prefix + SecureToken.generate()
@@ -59,12 +49,12 @@ public struct ApiTokenStore: Sendable {
                              permissions: Set(permissions.compactMap(Permission.init(rawValue:))))
     }
 
-    public func list() async throws -> [Token] {
+    public func list() async throws -> [ApiToken] {
         try await database.client.all("""
             SELECT t.id, u.login, t.name, t.created_at, t.last_used_at, t.expires_at, t.revoked_at
             FROM api_token t JOIN staff_user u ON u.id = t.user_id ORDER BY t.id
             """, as: (Int64, String, String, Date, Date?, Date?, Date?).self, logger: logger)
-            .map { Token(id: $0.0, login: $0.1, name: $0.2, createdAt: $0.3, lastUsedAt: $0.4, expiresAt: $0.5, revokedAt: $0.6) }
+            .map { ApiToken(id: $0.0, login: $0.1, name: $0.2, createdAt: $0.3, lastUsedAt: $0.4, expiresAt: $0.5, revokedAt: $0.6) }
     }
 
     /// Revokes a token; returns false when no active token has that id.

@@ -35,7 +35,7 @@ public struct ApplicantStore: Sendable {
 
     /// Registers a validated applicant; an application ID that already belongs to someone else is
     /// a conflict (one form, one person).
-    public func create(_ input: ApplicantInput, on connection: PostgresConnection) async throws -> Int64 {
+    public func create(_ input: Applicant, on connection: PostgresConnection) async throws -> Int64 {
         guard let id = try await connection.first("""
             INSERT INTO applicant (family_name, given_name, family_kana, given_kana, birth_date, sex, postal_code, address, phone, notes)
             VALUES (\(input.familyName), \(input.givenName), \(input.familyKana), \(input.givenKana), \(input.birthDate)::date,
@@ -90,14 +90,3 @@ public struct ApplicantStore: Sendable {
     }
 }
 
-public enum ApplicantError: Error, Sendable, Equatable, CustomStringConvertible {
-    case notFound
-    case applicationIDTaken(String)
-
-    public var description: String {
-        switch self {
-        case .notFound: "申請者が見つかりません。"
-        case .applicationIDTaken(let id): "申請書ID \(id) は別の申請者に登録されています。"
-        }
-    }
-}

@@ -47,35 +47,13 @@ public struct AuditLog: Sendable {
             """, logger: logger)
     }
 
-    /// Conditions of the audit search page; nil means "any".
-    public struct Filter: Sendable {
-        public var actorLogin: String?
-        public var action: String?
-        public var recordType: String?
-        public var recordID: String?
-        public var from: Date?
-        public var until: Date?
-        public var limit: Int
-
-        public init(actorLogin: String? = nil, action: String? = nil, recordType: String? = nil, recordID: String? = nil,
-                    from: Date? = nil, until: Date? = nil, limit: Int = 200) {
-            self.actorLogin = actorLogin
-            self.action = action
-            self.recordType = recordType
-            self.recordID = recordID
-            self.from = from
-            self.until = until
-            self.limit = limit
-        }
-    }
-
     static let columns: PostgresQuery = """
         SELECT id, (extract(epoch FROM occurred_at) * 1000000)::bigint, actor_user_id, actor_login, action, record_type,
                record_id, source_address, result, detail, request_id, prev_hash, hash FROM audit_log
         """
 
     /// Newest first, at most `filter.limit` entries.
-    public func search(_ filter: Filter) async throws -> [AuditEntry] {
+    public func search(_ filter: AuditFilter) async throws -> [AuditEntry] {
         var query = Self.columns
         query.sql += """
              WHERE ($1::text IS NULL OR actor_login = $1) AND ($2::text IS NULL OR action LIKE $2 || '%')
@@ -97,16 +75,8 @@ public struct AuditLog: Sendable {
         return entries
     }
 
-    /// Result of walking the whole chain.
-    public struct Verification: Sendable {
-        public var checked: Int
-        /// The first entry whose stored hash or link does not match, with the reason.
-        public var firstBroken: (id: Int64, reason: String)?
-        public var isIntact: Bool { firstBroken == nil }
-    }
-
     /// Re-computes every hash from the genesis entry on. `progress` is called every 10,000 entries.
-    public func verify(progress: (@Sendable (Int) -> Void)? = nil) async throws -> Verification {
+    public func verify(progress: (@Sendable (Int) -> Void)? = nil) async throws -> AuditVerification {
         var query = Self.columns
         query.sql += " ORDER BY id"
         var expectedPrevious = Self.genesisHash
@@ -114,18 +84,18 @@ public struct AuditLog: Sendable {
         for try await row in try await database.client.run(query, logger: database.logger) {
             let entry = try Self.entry(row)
             if entry.previousHash != expectedPrevious {
-                return Verification(checked: checked, firstBroken: (entry.id, "前の記録とのつながりが切れています（記録の削除または挿入）"))
+                return AuditVerification(checked: checked, firstBroken: (entry.id, "前の記録とのつながりが切れています（記録の削除または挿入）"))
             }
             let computed = Data(SHA256.hash(data: AuditEntry.canonical(
                 id: entry.id, occurredAtMicros: entry.occurredAtMicros, event: entry.event, previousHash: entry.previousHash)))
             if computed != entry.hash {
-                return Verification(checked: checked, firstBroken: (entry.id, "記録の内容がハッシュと一致しません（改ざん）"))
+                return AuditVerification(checked: checked, firstBroken: (entry.id, "記録の内容がハッシュと一致しません（改ざん）"))
             }
             expectedPrevious = entry.hash
             checked += 1
             if checked % 10_000 == 0 { progress?(checked) }
         }
-        return Verification(checked: checked, firstBroken: nil)
+        return AuditVerification(checked: checked, firstBroken: nil)
     }
 
     static func entry(_ row: PostgresRow) throws -> AuditEntry {

@@ -1,21 +1,15 @@
 import Foundation
 import Logging
+import MadoguchiDomain
 import PostgresNIO
 
 /// The live feed of booking changes for the staff day view (A5). The database announces every
 /// change with NOTIFY (trigger `booking_announce`); one LISTEN connection per app instance fans
 /// it out to the open browser streams. It runs only while someone is watching.
 public actor BookingFeed {
-    public struct Event: Sendable, Codable, Equatable {
-        public var id: Int64
-        public var location: Int64
-        public var day: String
-        public var kind: String
-        public var booking: Int64
-    }
 
     let database: Database
-    var subscribers: [UUID: AsyncStream<Event>.Continuation] = [:]
+    var subscribers: [UUID: AsyncStream<BookingFeedEvent>.Continuation] = [:]
     var listener: Task<Void, Never>?
     var listening = false
     /// Whether a LISTEN has been in place before: a later one follows a lost connection.
@@ -28,9 +22,9 @@ public actor BookingFeed {
 
     /// A stream of every change from now on. Returns once the LISTEN is in place, so that a
     /// caller that then replays the `booking_event` table cannot fall into a gap.
-    public func subscribe() async -> (UUID, AsyncStream<Event>) {
+    public func subscribe() async -> (UUID, AsyncStream<BookingFeedEvent>) {
         let id = UUID()
-        let (stream, continuation) = AsyncStream<Event>.makeStream(bufferingPolicy: .bufferingNewest(1000))
+        let (stream, continuation) = AsyncStream<BookingFeedEvent>.makeStream(bufferingPolicy: .bufferingNewest(1000))
         subscribers[id] = continuation
         if listener == nil { startListening() }
         if !listening { await withCheckedContinuation { waiting.append($0) } }
@@ -47,12 +41,12 @@ public actor BookingFeed {
     }
 
     /// Changes after `eventID` at a location, from the table (for reconnecting browsers).
-    public func events(after eventID: Int64, location: Int64) async throws -> [Event] {
+    public func events(after eventID: Int64, location: Int64) async throws -> [BookingFeedEvent] {
         try await database.client.all("""
             SELECT id, location_id, day::text, kind, booking_id FROM booking_event
             WHERE location_id = \(location) AND id > \(eventID) ORDER BY id LIMIT 500
             """, as: (Int64, Int64, String, String, Int64).self, logger: database.logger).map {
-            Event(id: $0.0, location: $0.1, day: $0.2, kind: $0.3, booking: $0.4)
+            BookingFeedEvent(id: $0.0, location: $0.1, day: $0.2, kind: $0.3, booking: $0.4)
         }
     }
 
@@ -70,7 +64,7 @@ public actor BookingFeed {
                         try await connection.listen(on: "booking_events") { notifications in
                             await self?.ready()
                             for try await notification in notifications {
-                                guard let event = try? JSONDecoder().decode(Event.self, from: Data(notification.payload.utf8)) else { continue }
+                                guard let event = try? JSONDecoder().decode(BookingFeedEvent.self, from: Data(notification.payload.utf8)) else { continue }
                                 await self?.broadcast(event)
                             }
                         }
@@ -90,7 +84,7 @@ public actor BookingFeed {
     func ready() {
         // Changes made while the connection was down were not announced: tell every stream to
         // re-read its page.
-        if listenedBefore { broadcast(Event(id: 0, location: 0, day: "", kind: "resync", booking: 0)) }
+        if listenedBefore { broadcast(BookingFeedEvent(id: 0, location: 0, day: "", kind: "resync", booking: 0)) }
         listenedBefore = true
         listening = true
         for continuation in waiting { continuation.resume() }
@@ -101,7 +95,7 @@ public actor BookingFeed {
         listening = false
     }
 
-    func broadcast(_ event: Event) {
+    func broadcast(_ event: BookingFeedEvent) {
         for continuation in subscribers.values { continuation.yield(event) }
     }
 }

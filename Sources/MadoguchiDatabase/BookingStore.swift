@@ -35,38 +35,6 @@ public struct BookingStore: Sendable {
         var staffUserID: Int64? { if case .staff(let id, _) = self { id } else { nil } }
     }
 
-    public struct Booking: Sendable, Equatable {
-        public var id: Int64
-        public var code: String
-        public var slotID: Int64
-        public var locationID: Int64
-        public var locationName: String
-        public var purpose: BookingPurpose
-        public var day: CalendarDate
-        public var startsAt: Date
-        public var endsAt: Date
-        public var seat: String
-        public var channel: BookingChannel
-        public var status: BookingStatus
-        public var input: BookingInput
-        public var language: BookingLanguage
-        public var duplicateOverride: Bool
-        public var applicantID: Int64?
-        public var createdAt: Date
-        public var createdBy: String?
-        public var checkedInAt: Date?
-        public var cancelledAt: Date?
-        public var version: Int
-
-        public var displayCode: String { BookingCode.display(code) }
-        public var timeRange: String {
-            let c = JapaneseDate.calendar
-            func hm(_ d: Date) -> String { String(format: "%02d:%02d", c.component(.hour, from: d), c.component(.minute, from: d)) }
-            return "\(hm(startsAt))〜\(hm(endsAt))"
-        }
-        public func isOpen(at now: Date) -> Bool { status == .booked && endsAt > now }
-    }
-
     static let columns = """
         SELECT b.id, b.code, b.slot_id, s.location_id, l.name, s.purpose, s.day::text, s.starts_at, s.ends_at, b.seat, b.channel, b.status,
                b.family_name, b.given_name, b.family_kana, b.given_kana, b.birth_date::text, b.phone, b.email,
@@ -409,39 +377,5 @@ public struct BookingStore: Sendable {
         try await database.client.execute("""
             DELETE FROM booking_access WHERE token_hash = \(ByteBuffer(bytes: SecureToken.digest(accessToken)))
             """, logger: logger)
-    }
-}
-
-public enum BookingError: Error, Sendable, Equatable {
-    case notFound
-    case slotNotFound
-    case slotFull
-    case outsideWindow
-    case duplicate(existingCode: String)
-    case tooManyOpenBookings
-    case notChangeable
-    case purposeMismatch
-    case notToday(CalendarDate)
-    case alreadyCheckedIn
-    case staleVersion
-    case pickupNotReady(LedgerStore.PickupCheck)
-
-    /// The message for people, in their language. It never names another person's booking.
-    public func message(_ language: BookingLanguage = .ja) -> String {
-        let en = language == .en
-        switch self {
-        case .notFound: return en ? "No booking matches that code and date of birth." : "該当する予約が見つかりません。予約番号と生年月日をご確認ください。"
-        case .slotNotFound: return en ? "That time slot does not exist." : "指定の予約枠はありません。"
-        case .slotFull: return en ? "Sorry, that time has just been fully booked. Please choose another time." : "申し訳ありません。この時間帯は満員になりました。別の時間をお選びください。"
-        case .outsideWindow: return en ? "That time can no longer be booked online." : "この時間帯はインターネット予約の受付期間外です。"
-        case .duplicate: return en ? "You already have a booking for this purpose. Change or cancel it from “Check your booking”." : "同じ方の同じ目的の予約がすでにあります。「予約の確認・変更」から変更または取消してください。"
-        case .tooManyOpenBookings: return en ? "Too many open bookings for this person or contact. Please call the office." : "予約できる件数の上限に達しています。市民課へお電話ください。"
-        case .notChangeable: return en ? "This booking can no longer be changed." : "この予約は変更・取消できません（取消済・来庁済または終了した予約です）。"
-        case .purposeMismatch: return en ? "The new time is for another purpose." : "変更先の予約枠は目的が異なります。"
-        case .notToday(let day): return en ? "This booking is for \(day)." : "本日の予約ではありません（予約日 \(day)）。"
-        case .alreadyCheckedIn: return en ? "Already checked in." : "すでに来庁済です。"
-        case .staleVersion: return en ? "Someone else changed this booking; reload and try again." : "他の職員がこの予約を変更しました。画面を開き直してください。"
-        case .pickupNotReady(let check): return check.residentMessage(language)
-        }
     }
 }

@@ -13,52 +13,6 @@ public struct DocumentStore: Sendable {
         self.database = database
     }
 
-    public struct Document: Sendable, Codable, Equatable {
-        public var id: Int64
-        public var applicantID: Int64
-        public var applicationID: String?
-        public var kind: String
-        public var sha256: String
-        public var format: String
-        public var originalFilename: String
-        public var pageCount: Int
-        public var uploadedAt: Date
-        /// Stored with the configured regions masked (the upload itself was not kept).
-        public var redacted: Bool
-        public var intakeID: Int64?
-
-        public init(id: Int64, applicantID: Int64, applicationID: String?, kind: String, sha256: String, format: String,
-                    originalFilename: String, pageCount: Int, uploadedAt: Date, redacted: Bool = false, intakeID: Int64? = nil) {
-            self.id = id
-            self.applicantID = applicantID
-            self.applicationID = applicationID
-            self.kind = kind
-            self.sha256 = sha256
-            self.format = format
-            self.originalFilename = originalFilename
-            self.pageCount = pageCount
-            self.uploadedAt = uploadedAt
-            self.redacted = redacted
-            self.intakeID = intakeID
-        }
-    }
-
-    public struct Page: Sendable, Codable, Equatable {
-        public var number: Int
-        public var width: Int
-        public var height: Int
-        public var previewSHA256: String
-        public var thumbnailSHA256: String
-
-        public init(number: Int, width: Int, height: Int, previewSHA256: String, thumbnailSHA256: String) {
-            self.number = number
-            self.width = width
-            self.height = height
-            self.previewSHA256 = previewSHA256
-            self.thumbnailSHA256 = thumbnailSHA256
-        }
-    }
-
     public static let kinds = ["application-form", "identity-document", "proxy-letter", "other"]
 
     /// Records a blob the store now holds (idempotent).
@@ -68,7 +22,7 @@ public struct DocumentStore: Sendable {
             """, logger: logger)
     }
 
-    public func insert(_ document: Document, pages: [Page], uploadedBy: Int64?, on connection: PostgresConnection) async throws -> Int64 {
+    public func insert(_ document: Document, pages: [DocumentPage], uploadedBy: Int64?, on connection: PostgresConnection) async throws -> Int64 {
         guard let id = try await connection.first("""
             INSERT INTO document (applicant_id, application_id, kind, blob_sha256, format, original_filename, page_count, uploaded_by,
                                   uploaded_at, redacted, intake_id)
@@ -111,12 +65,12 @@ public struct DocumentStore: Sendable {
         return nil
     }
 
-    public func pages(documentID: Int64) async throws -> [Page] {
+    public func pages(documentID: Int64) async throws -> [DocumentPage] {
         try await database.client.all("""
             SELECT page_number, width, height, preview_sha256, thumbnail_sha256 FROM document_page
             WHERE document_id = \(documentID) ORDER BY page_number
             """, as: (Int, Int, Int, String, String).self, logger: logger)
-            .map { Page(number: $0.0, width: $0.1, height: $0.2, previewSHA256: $0.3, thumbnailSHA256: $0.4) }
+            .map { DocumentPage(number: $0.0, width: $0.1, height: $0.2, previewSHA256: $0.3, thumbnailSHA256: $0.4) }
     }
 
     /// Whether any row refers to `sha256` (a blob nobody refers to may be collected).
@@ -127,24 +81,14 @@ public struct DocumentStore: Sendable {
             """, as: (Bool).self, logger: logger) ?? false
     }
 
-    /// A stored redaction region with its id and label.
-    public struct Redaction: Sendable, Equatable {
-        public var id: Int64
-        public var kind: String
-        public var label: String
-        public var page: Int
-        public var x: Double
-        public var y: Double
-        public var width: Double
-        public var height: Double
-    }
-
-    public func redactions(kind: String? = nil) async throws -> [Redaction] {
+    public func redactions(kind: String? = nil) async throws -> [RedactionRegion] {
         try await database.client.all("""
             SELECT id, kind, label, page, x, y, width, height FROM redaction_region
             WHERE \(kind)::text IS NULL OR kind = \(kind) ORDER BY kind, page, id
             """, as: (Int64, String, String, Int, Double, Double, Double, Double).self, logger: logger)
-            .map { Redaction(id: $0.0, kind: $0.1, label: $0.2, page: $0.3, x: $0.4, y: $0.5, width: $0.6, height: $0.7) }
+            .map { (r: (Int64, String, String, Int, Double, Double, Double, Double)) -> RedactionRegion in
+                RedactionRegion(id: r.0, kind: r.1, label: r.2, page: r.3, x: r.4, y: r.5, width: r.6, height: r.7)
+            }
     }
 
     public func addRedaction(kind: String, label: String, page: Int, x: Double, y: Double, width: Double, height: Double,

@@ -13,48 +13,14 @@ public struct FeeStore: Sendable {
         self.database = database
     }
 
-    public struct Item: Sendable, Equatable {
-        public var code: String
-        public var label: String
-        public var amount: Int
-    }
-
-    public struct Exemption: Sendable, Equatable {
-        public var code: String
-        public var label: String
-    }
-
-    public struct Fee: Sendable, Equatable {
-        public var id: Int64
-        public var intakeID: Int64
-        public var itemCode: String
-        public var itemLabel: String
-        public var amount: Int
-        public var status: FeeStatus
-        public var exemption: String?
-        public var receiptNumber: String?
-        public var paidAt: Date?
-        public var notes: String
-    }
-
-    public struct DailyTotal: Sendable, Equatable {
-        public var location: String
-        public var itemLabel: String
-        public var paidCount: Int
-        public var paidAmount: Int
-        public var refundedCount: Int
-        public var refundedAmount: Int
-        public var net: Int { paidAmount - refundedAmount }
-    }
-
-    public func items() async throws -> [Item] {
+    public func items() async throws -> [FeeItem] {
         try await database.client.all("SELECT code, label, amount FROM fee_item WHERE active ORDER BY sort_order, code",
-                                      as: (String, String, Int).self, logger: logger).map { Item(code: $0.0, label: $0.1, amount: $0.2) }
+                                      as: (String, String, Int).self, logger: logger).map { FeeItem(code: $0.0, label: $0.1, amount: $0.2) }
     }
 
-    public func exemptions() async throws -> [Exemption] {
+    public func exemptions() async throws -> [FeeExemption] {
         try await database.client.all("SELECT code, label FROM fee_exemption ORDER BY code",
-                                      as: (String, String).self, logger: logger).map { Exemption(code: $0.0, label: $0.1) }
+                                      as: (String, String).self, logger: logger).map { FeeExemption(code: $0.0, label: $0.1) }
     }
 
     /// Adds a fee at the item's configured amount. `paid` issues a receipt number at once.
@@ -121,7 +87,7 @@ public struct FeeStore: Sendable {
     }
 
     /// Money taken and refunded on `day` (Tokyo time), per location and fee item.
-    public func dailyTotals(day: CalendarDate) async throws -> [DailyTotal] {
+    public func dailyTotals(day: CalendarDate) async throws -> [FeeDailyTotal] {
         try await database.client.all("""
             SELECT coalesce(l.name, '（場所未設定）'), i.label,
                    count(*) FILTER (WHERE (f.paid_at AT TIME ZONE 'Asia/Tokyo')::date = \(day.description)::date),
@@ -133,22 +99,7 @@ public struct FeeStore: Sendable {
                OR (f.refunded_at AT TIME ZONE 'Asia/Tokyo')::date = \(day.description)::date
             GROUP BY l.name, l.sort_order, i.label, i.sort_order ORDER BY l.sort_order NULLS LAST, l.name, i.sort_order
             """, as: (String, String, Int, Int, Int, Int).self, logger: logger)
-            .map { DailyTotal(location: $0.0, itemLabel: $0.1, paidCount: $0.2, paidAmount: $0.3, refundedCount: $0.4, refundedAmount: $0.5) }
+            .map { FeeDailyTotal(location: $0.0, itemLabel: $0.1, paidCount: $0.2, paidAmount: $0.3, refundedCount: $0.4, refundedAmount: $0.5) }
     }
 }
 
-public enum FeeError: Error, Sendable, Equatable, CustomStringConvertible {
-    case notFound
-    case unknownItem
-    case exemptionRequired
-    case invalidTransition
-
-    public var description: String {
-        switch self {
-        case .notFound: "手数料の記録が見つかりません。"
-        case .unknownItem: "手数料の種類が正しくありません。"
-        case .exemptionRequired: "免除の理由を選んでください。"
-        case .invalidTransition: "この手数料の状態では、その操作はできません（収納は未収のもの、還付は収納済のものだけ）。"
-        }
-    }
-}

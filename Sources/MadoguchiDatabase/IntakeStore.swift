@@ -13,67 +13,9 @@ public struct IntakeStore: Sendable {
         self.database = database
     }
 
-    /// The editable part of an intake record.
-    public struct Draft: Sendable, Equatable {
-        public var applicationID: String
-        public var channel: IntakeChannel
-        public var receivedOn: CalendarDate
-        public var locationID: Int64?
-        public var sessionID: Int64?
-        public var identityVerified: Bool
-        public var notes: String
-
-        public init(applicationID: String, channel: IntakeChannel, receivedOn: CalendarDate, locationID: Int64?, sessionID: Int64?,
-                    identityVerified: Bool, notes: String) {
-            self.applicationID = applicationID
-            self.channel = channel
-            self.receivedOn = receivedOn
-            self.locationID = locationID
-            self.sessionID = sessionID
-            self.identityVerified = identityVerified
-            self.notes = notes
-        }
-    }
-
-    public struct Intake: Sendable, Equatable {
-        public var id: Int64
-        public var applicantID: Int64
-        public var draft: Draft
-        public var locationName: String?
-        public var sessionLabel: String?
-        public var staffLogin: String?
-        public var version: Int
-        public var createdAt: Date
-        public var updatedAt: Date
-    }
-
-    public struct Location: Sendable, Equatable {
-        public var id: Int64
-        public var name: String
-        public var address: String
-    }
-
-    public struct Session: Sendable, Equatable {
-        public var id: Int64
-        public var channel: IntakeChannel
-        public var heldOn: String
-        public var place: String
-        public var organisation: String
-        public var intakeCount: Int
-
-        public var label: String { "\(heldOn) \(place)\(organisation.isEmpty ? "" : "（\(organisation)）")" }
-    }
-
-    public struct HistoryEntry: Sendable {
-        public var version: Int
-        public var changedAt: Date
-        public var changedBy: String
-        public var before: String
-    }
-
     // MARK: intake
 
-    public func create(applicantID: Int64, _ draft: Draft, staffUserID: Int64?, on connection: PostgresConnection) async throws -> Int64 {
+    public func create(applicantID: Int64, _ draft: IntakeDraft, staffUserID: Int64?, on connection: PostgresConnection) async throws -> Int64 {
         guard let id = try await connection.first("""
             INSERT INTO intake (application_id, applicant_id, channel, received_on, location_id, session_id, identity_verified,
                                 staff_user_id, notes)
@@ -86,7 +28,7 @@ public struct IntakeStore: Sendable {
 
     /// Saves an edit made from `expectedVersion`; a newer version saved meanwhile is a conflict
     /// (two clerks editing the same record), never a silent overwrite.
-    public func update(id: Int64, _ draft: Draft, expectedVersion: Int, changedBy: Int64?, on connection: PostgresConnection) async throws {
+    public func update(id: Int64, _ draft: IntakeDraft, expectedVersion: Int, changedBy: Int64?, on connection: PostgresConnection) async throws {
         guard let (version, before) = try await connection.first("""
             SELECT version, to_jsonb(i)::text FROM intake i WHERE id = \(id) FOR UPDATE
             """, as: (Int, String).self, logger: logger) else { throw IntakeError.notFound }
@@ -117,7 +59,7 @@ public struct IntakeStore: Sendable {
             let (id, applicant, applicationID, channel, received, location, session, verified, notes, locationName, sessionLabel, staff,
                  version, created, updated) = try row.decode(
                 (Int64, Int64, String, String, String, Int64?, Int64?, Bool, String, String?, String?, String?, Int, Date, Date).self)
-            let draft = Draft(applicationID: applicationID, channel: IntakeChannel(rawValue: channel) ?? .counter,
+            let draft = IntakeDraft(applicationID: applicationID, channel: IntakeChannel(rawValue: channel) ?? .counter,
                               receivedOn: CalendarDate(received)!, locationID: location, sessionID: session,
                               identityVerified: verified, notes: notes)
             result.append(Intake(id: id, applicantID: applicant, draft: draft, locationName: locationName, sessionLabel: sessionLabel,
@@ -138,12 +80,12 @@ public struct IntakeStore: Sendable {
         try await intakes("i.session_id = $1", sessionID)
     }
 
-    public func history(intakeID: Int64) async throws -> [HistoryEntry] {
+    public func history(intakeID: Int64) async throws -> [IntakeHistoryEntry] {
         try await database.client.all("""
             SELECT h.version, h.changed_at, coalesce(u.login, ''), h.before::text FROM intake_history h
             LEFT JOIN staff_user u ON u.id = h.changed_by WHERE h.intake_id = \(intakeID) ORDER BY h.version DESC
             """, as: (Int, Date, String, String).self, logger: logger)
-            .map { HistoryEntry(version: $0.0, changedAt: $0.1, changedBy: $0.2, before: $0.3) }
+            .map { IntakeHistoryEntry(version: $0.0, changedAt: $0.1, changedBy: $0.2, before: $0.3) }
     }
 
     // MARK: sessions and locations
@@ -157,22 +99,15 @@ public struct IntakeStore: Sendable {
         return id
     }
 
-    public func sessions(limit: Int = 200) async throws -> [Session] {
+    public func sessions(limit: Int = 200) async throws -> [IntakeSession] {
         try await database.client.all("""
             SELECT s.id, s.channel, s.held_on::text, s.place, s.organisation, (SELECT count(*) FROM intake i WHERE i.session_id = s.id)
             FROM intake_session s ORDER BY s.held_on DESC, s.id DESC LIMIT \(Int64(limit))
             """, as: (Int64, String, String, String, String, Int).self, logger: logger)
-            .map { Session(id: $0.0, channel: IntakeChannel(rawValue: $0.1) ?? .outreach, heldOn: $0.2, place: $0.3, organisation: $0.4,
+            .map { IntakeSession(id: $0.0, channel: IntakeChannel(rawValue: $0.1) ?? .outreach, heldOn: $0.2, place: $0.3, organisation: $0.4,
                            intakeCount: $0.5) }
     }
 
-    public func locations() async throws -> [Location] {
-        try await database.client.all("""
-            SELECT id, name, address FROM location WHERE active ORDER BY sort_order, id
-            """, as: (Int64, String, String).self, logger: logger).map { Location(id: $0.0, name: $0.1, address: $0.2) }
-    }
-
-    /// Adds a location unless one of that name exists; returns its id.
     public func ensureLocation(name: String, address: String, on db: any SQLExecutor) async throws -> Int64 {
         try await db.first("""
             INSERT INTO location (name, address) VALUES (\(name), \(address))
@@ -181,14 +116,3 @@ public struct IntakeStore: Sendable {
     }
 }
 
-public enum IntakeError: Error, Sendable, Equatable, CustomStringConvertible {
-    case notFound
-    case staleVersion
-
-    public var description: String {
-        switch self {
-        case .notFound: "申請受付の記録が見つかりません。"
-        case .staleVersion: "この記録は他の職員が先に更新しました。画面を開き直して最新の内容を確認してから、もう一度保存してください。"
-        }
-    }
-}

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import MadoguchiDomain
 import PostgresNIO
 
 /// Snapshot and verify runs (F4, F5): the scheduler's once-a-night guard, and what the status
@@ -10,17 +11,6 @@ public struct JobRunStore: Sendable {
 
     public init(database: Database) {
         self.database = database
-    }
-
-    public struct Run: Sendable, Equatable {
-        public var id: Int64
-        public var kind: String
-        public var trigger: String
-        public var startedAt: Date
-        public var finishedAt: Date?
-        public var status: String
-        public var snapshotID: String?
-        public var detail: String
     }
 
     /// Starts a run. For a scheduled one, nil when this night's run exists already (another
@@ -44,12 +34,12 @@ public struct JobRunStore: Sendable {
     }
 
     /// The newest finished run of a kind (ok or not), and the newest good one.
-    public func latest(kind: String, okOnly: Bool = false) async throws -> Run? {
+    public func latest(kind: String, okOnly: Bool = false) async throws -> JobRun? {
         try await database.client.first("""
             SELECT id, kind, trigger, started_at, finished_at, status, snapshot_id, detail FROM job_run
             WHERE kind = \(kind) AND status <> 'running' AND (\(!okOnly) OR status = 'ok') ORDER BY started_at DESC LIMIT 1
             """, as: (Int64, String, String, Date, Date?, String, String?, String).self, logger: logger).map {
-            Run(id: $0.0, kind: $0.1, trigger: $0.2, startedAt: $0.3, finishedAt: $0.4, status: $0.5, snapshotID: $0.6, detail: $0.7)
+            JobRun(id: $0.0, kind: $0.1, trigger: $0.2, startedAt: $0.3, finishedAt: $0.4, status: $0.5, snapshotID: $0.6, detail: $0.7)
         }
     }
 }

@@ -33,31 +33,11 @@ public struct LoginService: Sendable {
         self.maxFailuresPerAddress = maxFailuresPerAddress
     }
 
-    public enum Outcome: Sendable, Equatable {
-        case success(userID: Int64)
-        /// Wrong password, unknown login or inactive account: one message for all, so that the
-        /// answer does not tell which logins exist.
-        case invalidCredentials
-        case locked
-        /// Too many failures from this address recently; nothing was checked.
-        case throttled
-
-        /// The outcome's name for metrics.
-        public var label: String {
-            switch self {
-            case .success: "success"
-            case .invalidCredentials: "invalid-credentials"
-            case .locked: "locked"
-            case .throttled: "throttled"
-            }
-        }
-    }
-
     public static let invalidCredentialsMessage = "ログインIDまたはパスワードが正しくありません。"
     public static let throttledMessage = "ログインの失敗が続いたため、この端末からのログインを一時的に停止しています。15分ほど待ってから再度お試しください。"
     public static let lockedMessage = "パスワードの誤りが続いたため、このアカウントはロックされています。システム管理者に解除を依頼してください。"
 
-    public func authenticate(login: String, password: String, sourceAddress: String, requestID: String) async throws -> Outcome {
+    public func authenticate(login: String, password: String, sourceAddress: String, requestID: String) async throws -> LoginOutcome {
         let now = clock.now()
         let recentFailures = try await database.client.first("""
             SELECT count(*) FROM login_attempt WHERE source_address = \(sourceAddress) AND outcome <> 'success'

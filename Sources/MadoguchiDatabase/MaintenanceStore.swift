@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import MadoguchiDomain
 import PostgresNIO
 
 /// Planned maintenance windows (F3): announced on the resident site `announceDays` before they
@@ -12,26 +13,13 @@ public struct MaintenanceStore: Sendable {
         self.database = database
     }
 
-    public struct Window: Sendable, Equatable {
-        public var id: Int64
-        public var startsAt: Date
-        public var endsAt: Date
-        public var announceDays: Int
-        public var message: String
-
-        public func isActive(at now: Date) -> Bool { startsAt <= now && now < endsAt }
-        public func isAnnounced(at now: Date) -> Bool {
-            now < startsAt && startsAt.timeIntervalSince(now) <= Double(announceDays) * 86_400
-        }
-    }
-
     /// Windows not cancelled and not yet over, soonest first.
-    public func upcoming(now: Date) async throws -> [Window] {
+    public func upcoming(now: Date) async throws -> [MaintenanceWindow] {
         try await database.client.all("""
             SELECT id, starts_at, ends_at, announce_days, message FROM maintenance_window
             WHERE cancelled_at IS NULL AND ends_at > \(now) ORDER BY starts_at
             """, as: (Int64, Date, Date, Int, String).self, logger: logger)
-            .map { Window(id: $0.0, startsAt: $0.1, endsAt: $0.2, announceDays: $0.3, message: $0.4) }
+            .map { MaintenanceWindow(id: $0.0, startsAt: $0.1, endsAt: $0.2, announceDays: $0.3, message: $0.4) }
     }
 
     public func create(startsAt: Date, endsAt: Date, announceDays: Int, message: String, createdBy: Int64?,

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import MadoguchiDomain
 import PostgresNIO
 
 /// Notices (お知らせ, E4) for the staff home or the resident site, shown between their publish
@@ -10,26 +11,6 @@ public struct NoticeStore: Sendable {
 
     public init(database: Database) {
         self.database = database
-    }
-
-    public struct Notice: Sendable, Equatable, Codable {
-        public var id: Int64
-        public var audience: String
-        public var priority: String
-        public var title: String
-        public var body: String
-        public var publishAt: Date
-        public var expireAt: Date?
-
-        public init(id: Int64, audience: String, priority: String, title: String, body: String, publishAt: Date, expireAt: Date?) {
-            self.id = id
-            self.audience = audience
-            self.priority = priority
-            self.title = title
-            self.body = body
-            self.publishAt = publishAt
-            self.expireAt = expireAt
-        }
     }
 
     public static let audiences = ["staff", "resident"]

@@ -14,73 +14,20 @@ public struct SlotStore: Sendable {
         self.database = database
     }
 
-    /// A location as the booking pages need it.
-    public struct BookableLocation: Sendable, Equatable {
-        public var id: Int64
-        public var name: String
-        public var address: String
-        public var guidance: String
-        /// Residents can book from today up to this many days ahead…
-        public var opensDays: Int
-        /// …and until this many hours before the slot starts.
-        public var closesHours: Int
-
-        /// The last day residents may book today.
-        public func lastBookableDay(now: Date) -> CalendarDate { CalendarDate(now).adding(days: opensDays)! }
-        /// Whether a slot starting at `startsAt` is inside the online booking window at `now`.
-        public func acceptsOnline(startsAt: Date, day: CalendarDate, now: Date) -> Bool {
-            startsAt.timeIntervalSince(now) >= Double(closesHours) * 3600 && day <= lastBookableDay(now: now)
-        }
-    }
-
-    public struct Slot: Sendable, Equatable {
-        public var id: Int64
-        public var locationID: Int64
-        public var purpose: BookingPurpose
-        public var day: CalendarDate
-        public var startsAt: Date
-        public var endsAt: Date
-        public var webCapacity: Int
-        public var webBooked: Int
-        public var staffCapacity: Int
-        public var staffBooked: Int
-        public var capacityOverridden: Bool
-        public var withdrawn: Bool
-
-        public var webFree: Int { withdrawn ? 0 : max(0, webCapacity - webBooked) }
-        /// Staff may also give away the seats residents have not taken.
-        public var staffFree: Int { withdrawn ? 0 : max(0, staffCapacity - staffBooked) + webFree }
-        public var capacity: Int { webCapacity + staffCapacity }
-        public var booked: Int { webBooked + staffBooked }
-        public var timeRange: String {
-            let c = JapaneseDate.calendar
-            func hm(_ d: Date) -> String { String(format: "%02d:%02d", c.component(.hour, from: d), c.component(.minute, from: d)) }
-            return "\(hm(startsAt))〜\(hm(endsAt))"
-        }
-        public var startTime: String { String(timeRange.prefix(5)) }
-    }
-
-    public struct Closure: Sendable, Equatable {
-        public var id: Int64
-        public var from: CalendarDate
-        public var through: CalendarDate
-        public var reason: String
-    }
-
     // MARK: locations
 
     static let locationColumns = "id, name, address, guidance, booking_opens_days, booking_closes_hours"
 
-    static func decodeLocation(_ row: (Int64, String, String, String, Int, Int)) -> BookableLocation {
-        BookableLocation(id: row.0, name: row.1, address: row.2, guidance: row.3, opensDays: row.4, closesHours: row.5)
+    static func decodeLocation(_ row: (Int64, String, String, String, Int, Int)) -> Location {
+        Location(id: row.0, name: row.1, address: row.2, guidance: row.3, opensDays: row.4, closesHours: row.5)
     }
 
-    public func locations() async throws -> [BookableLocation] {
+    public func locations() async throws -> [Location] {
         try await database.client.all(PostgresQuery(unsafeSQL: "SELECT \(Self.locationColumns) FROM location WHERE active ORDER BY sort_order, id"),
                                       as: (Int64, String, String, String, Int, Int).self, logger: logger).map(Self.decodeLocation)
     }
 
-    public func location(id: Int64) async throws -> BookableLocation? {
+    public func location(id: Int64) async throws -> Location? {
         var query = PostgresQuery(unsafeSQL: "SELECT \(Self.locationColumns) FROM location WHERE id = $1 AND active")
         query.binds.append(id)
         return try await database.client.first(query, as: (Int64, String, String, String, Int, Int).self, logger: logger)
@@ -151,15 +98,15 @@ public struct SlotStore: Sendable {
         try await markUnplanned(locationID: locationID, on: connection)
     }
 
-    public func closures(locationID: Int64) async throws -> [Closure] {
+    public func closures(locationID: Int64) async throws -> [LocationClosure] {
         try await closures(locationID: locationID, on: database.client)
     }
 
-    func closures(locationID: Int64, on executor: some SQLExecutor) async throws -> [Closure] {
+    func closures(locationID: Int64, on executor: some SQLExecutor) async throws -> [LocationClosure] {
         try await executor.all("""
             SELECT id, starts_on::text, ends_on::text, reason FROM location_closure WHERE location_id = \(locationID) ORDER BY starts_on, id
             """, as: (Int64, String, String, String).self, logger: logger).map {
-            Closure(id: $0.0, from: CalendarDate($0.1)!, through: CalendarDate($0.2)!, reason: $0.3)
+            LocationClosure(id: $0.0, from: CalendarDate($0.1)!, through: CalendarDate($0.2)!, reason: $0.3)
         }
     }
 
@@ -291,20 +238,5 @@ public struct SlotStore: Sendable {
             UPDATE slot SET web_capacity = \(web), staff_capacity = \(staff), capacity_overridden = true
             WHERE id = \(slotID) AND web_booked <= \(web) AND staff_booked <= \(staff) RETURNING id
             """, as: (Int64).self, logger: logger) != nil else { throw SlotError.capacityBelowBooked }
-    }
-}
-
-public enum SlotError: Error, Sendable, CustomStringConvertible {
-    case locationNotFound, ruleNotFound, closureNotFound, slotNotFound, capacityBelowBooked, duplicateName
-
-    public var description: String {
-        switch self {
-        case .locationNotFound: "指定された庁舎・窓口はありません。"
-        case .ruleNotFound: "指定された予約枠ルールはありません。"
-        case .closureNotFound: "指定された休業日はありません。"
-        case .slotNotFound: "指定された予約枠はありません。"
-        case .capacityBelowBooked: "定員は0〜500で、すでに入っている予約数より少なくはできません。"
-        case .duplicateName: "同じ名称の庁舎・窓口がすでにあります。"
-        }
     }
 }

@@ -18,19 +18,6 @@ public struct StaffSessionStore: Sendable {
         self.absoluteTimeout = absoluteTimeout
     }
 
-    /// A live session with its owner's current identity.
-    public struct Session: Sendable {
-        public let tokenHash: Data
-        public let csrfToken: String
-        public let identity: StaffIdentity
-    }
-
-    public enum Lookup: Sendable {
-        case valid(Session)
-        case expired
-        case none
-    }
-
     /// Starts a session; returns the token for the cookie (only its hash is stored).
     public func create(userID: Int64, sourceAddress: String, userAgent: String, on db: any SQLExecutor) async throws -> String {
         let token = SecureToken.generate()
@@ -45,7 +32,7 @@ public struct StaffSessionStore: Sendable {
 
     /// Resolves a cookie value. Idle and absolute timeouts are checked against the injected clock;
     /// an expired session is deleted. Inactive or locked owners have no valid session.
-    public func lookup(token: String) async throws -> Lookup {
+    public func lookup(token: String) async throws -> StaffSessionLookup {
         let hash = Data(SecureToken.digest(token))
         guard let row = try await database.client.first("""
             SELECT s.csrf_token, s.last_seen_at, s.expires_at, u.id, u.login, u.display_name, u.active,
@@ -70,7 +57,7 @@ public struct StaffSessionStore: Sendable {
         let identity = StaffIdentity(userID: userID, login: login, displayName: name,
                                      permissions: Set(permissions.compactMap(Permission.init(rawValue:))),
                                      mustChangePassword: mustChange)
-        return .valid(Session(tokenHash: hash, csrfToken: csrf, identity: identity))
+        return .valid(StaffSession(tokenHash: hash, csrfToken: csrf, identity: identity))
     }
 
     public func delete(tokenHash: Data) async throws {

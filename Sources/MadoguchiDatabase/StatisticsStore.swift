@@ -14,37 +14,9 @@ public struct StatisticsStore: Sendable {
         self.database = database
     }
 
-    /// One period's figures: named counts in a fixed order per kind of total.
-    public struct Row: Sendable, Equatable {
-        public var start: CalendarDate
-        public var values: [Int64]
-    }
-
-    public struct Table: Sendable, Equatable {
-        public var columns: [String]
-        public var rows: [Row]
-        public var totals: [Int64] {
-            columns.indices.map { index in rows.reduce(0) { $0 + $1.values[index] } }
-        }
-    }
-
-    public enum Kind: String, CaseIterable, Sendable {
-        case bookings, intakes, fees, documents, ledger
-
-        public var label: String {
-            switch self {
-            case .ledger: "カードの交付工程"
-            case .bookings: "来庁予約"
-            case .intakes: "申請受付"
-            case .fees: "手数料"
-            case .documents: "書類イメージ"
-            }
-        }
-    }
-
     /// The date each kind is counted on (Tokyo), the measures, and the table and location column
     /// ("" when the kind has no location: it is then counted whatever location is chosen).
-    static func definition(_ kind: Kind) -> (date: String, measures: [(String, String)], from: String, location: String) {
+    static func definition(_ kind: StatisticsKind) -> (date: String, measures: [(String, String)], from: String, location: String) {
         switch kind {
         case .bookings:
             return ("b.day", [
@@ -96,8 +68,8 @@ public struct StatisticsStore: Sendable {
     }
 
     /// Totals of `kind` per `period` from `from` through `through`, for one location or all.
-    public func totals(_ kind: Kind, period: StatisticsPeriod, from: CalendarDate, through: CalendarDate,
-                       locationID: Int64?) async throws -> Table {
+    public func totals(_ kind: StatisticsKind, period: StatisticsPeriod, from: CalendarDate, through: CalendarDate,
+                       locationID: Int64?) async throws -> StatisticsTable {
         let (date, measures, table, location) = Self.definition(kind)
         let select = measures.map { "(\($0.1))::bigint" }.joined(separator: ", ")
         // Grouped by day in SQL (a cheap key), then summed into periods here: the period
@@ -116,8 +88,8 @@ public struct StatisticsStore: Sendable {
             let start = period.start(of: date)
             sums[start] = zip(sums[start] ?? Array(repeating: 0, count: values.count), values).map { $0 + $1 }
         }
-        let rows = sums.keys.sorted().map { Row(start: $0, values: sums[$0]!) }
-        return Table(columns: measures.map(\.0), rows: rows)
+        let rows = sums.keys.sorted().map { StatisticsRow(start: $0, values: sums[$0]!) }
+        return StatisticsTable(columns: measures.map(\.0), rows: rows)
     }
 
     /// Bookings of the range per location, for the comparison table.

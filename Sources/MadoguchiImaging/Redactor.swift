@@ -1,27 +1,6 @@
 import CImaging
 import Foundation
-
-/// An area of a form layout that can carry the individual number, as fractions of the page.
-public struct RedactionRegion: Sendable, Equatable, Codable {
-    /// 1-based page number; 0 means every page.
-    public var page: Int
-    public var x: Double
-    public var y: Double
-    public var width: Double
-    public var height: Double
-
-    public init(page: Int, x: Double, y: Double, width: Double, height: Double) {
-        self.page = page
-        self.x = x
-        self.y = y
-        self.width = width
-        self.height = height
-    }
-
-    public var isValid: Bool {
-        page >= 0 && x >= 0 && y >= 0 && width > 0 && height > 0 && x + width <= 1.0001 && y + height <= 1.0001
-    }
-}
+import MadoguchiDomain
 
 /// Masks the configured regions of a scan and writes the result as a new multi-page TIFF, so
 /// the archive never holds the individual number printed on a form (DESIGN, privacy rule): the

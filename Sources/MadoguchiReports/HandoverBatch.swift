@@ -1,11 +1,12 @@
 import Foundation
+import MadoguchiDomain
 
 /// A day's 交付予定 as one table the counter ticks off as holders arrive.
 ///
 /// The column header and page footer repeat on every page because the sheets
 /// are split between counters during the day.
 public enum HandoverBatch {
-    public static func render(cards: [PrintableCard], day: String, context: PrintContext) throws -> Data {
+    public static func render(cards: [LedgerEntry], day: String, context: PrintContext) throws -> Data {
         let canvas = PDFCanvas(title: "交付予定一覧 兼 チェックリスト \(day)")
         let margin = PDFCanvas.margin
         let width = PDFCanvas.contentWidth
@@ -94,16 +95,16 @@ public enum HandoverBatch {
         }
     }
 
-    private static func rowHeight(_ canvas: PDFCanvas, card: PrintableCard) -> Double {
+    private static func rowHeight(_ canvas: PDFCanvas, card: LedgerEntry) -> Double {
         let idHeight = canvas.measure(card.groupedApplicationID, width: columns[1].width - 2 * padding, size: 8.5)
         let nameWidth = columns[2].width - 2 * padding
         let nameHeight = canvas.measure(card.kana, width: nameWidth, size: 7) + kanaGap
             + canvas.measure(card.name, width: nameWidth, size: 10.5, font: .mincho)
-        let birthHeight = canvas.measure(card.birthDate, width: columns[3].width - 2 * padding, size: 9)
+        let birthHeight = canvas.measure(card.printedBirthDate, width: columns[3].width - 2 * padding, size: 9)
         return max(30, max(idHeight, nameHeight, birthHeight) + 2 * padding)
     }
 
-    private static func drawRow(_ canvas: PDFCanvas, number: Int, card: PrintableCard, y: Double, height: Double) {
+    private static func drawRow(_ canvas: PDFCanvas, number: Int, card: LedgerEntry, y: Double, height: Double) {
         var x = PDFCanvas.margin
         for column in columns {
             canvas.rect(x: x, y: y, width: column.width, height: height)
@@ -122,7 +123,7 @@ public enum HandoverBatch {
         }
         verticallyCentred("\(number)", column: 0, size: 9)
         verticallyCentred(card.groupedApplicationID, column: 1, size: 8.5)
-        verticallyCentred(card.birthDate, column: 3, size: 9)
+        verticallyCentred(card.printedBirthDate, column: 3, size: 9)
         verticallyCentred(card.storagePlace ?? "", column: 4, size: 9)
 
         let nameWidth = columns[2].width - 2 * padding

@@ -1,11 +1,12 @@
 import Foundation
+import MadoguchiDomain
 
 /// The sheet a counter clerk works through while handing one card over.
 ///
 /// Items follow the steps 窓口 staff actually perform at 交付, so ticking the
 /// boxes top to bottom is the procedure; the sheet is kept with the 交付通知書.
 public enum HandoverChecklist {
-    public static func render(card: PrintableCard, context: PrintContext) throws -> Data {
+    public static func render(card: LedgerEntry, context: PrintContext) throws -> Data {
         let canvas = PDFCanvas(title: "個人番号カード 交付チェックリスト")
         let margin = PDFCanvas.margin
         let width = PDFCanvas.contentWidth
@@ -17,13 +18,13 @@ public enum HandoverChecklist {
             [.init(label: "申請書ID", value: card.groupedApplicationID, size: 12)],
             [.init(label: "フリガナ", value: card.kana, size: 9.5)],
             [.init(label: "氏名", value: card.name, size: 15)],
-            [.init(label: "生年月日", value: card.birthDate), .init(label: "性別", value: card.sex)],
+            [.init(label: "生年月日", value: card.printedBirthDate), .init(label: "性別", value: card.sex.label)],
             [.init(label: "住所", value: card.address)],
-            [.init(label: "申請区分", value: card.cardKind), .init(label: "来庁区分", value: card.visitType)],
+            [.init(label: "申請区分", value: card.cardKind.label), .init(label: "来庁区分", value: card.visitType.label)],
             [.init(label: "納品分", value: card.deliveryBatch), .init(label: "保管場所", value: card.storagePlace ?? "")],
             [
-                .init(label: "カード有効期限", value: card.cardExpiry ?? ""),
-                .init(label: "電子証明書有効期限", value: card.certificateExpiry ?? ""),
+                .init(label: "カード有効期限", value: card.printedCardExpiry),
+                .init(label: "電子証明書有効期限", value: card.printedCertificateExpiry),
             ],
         ]
         for row in rows {

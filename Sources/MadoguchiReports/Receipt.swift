@@ -1,9 +1,10 @@
 import Foundation
+import MadoguchiDomain
 
 /// The 受領書 the card holder (or their 代理人) signs at the counter; the
 /// city keeps it as proof of handover, so it is addressed to the mayor.
 public enum Receipt {
-    public static func render(card: PrintableCard, context: PrintContext) throws -> Data {
+    public static func render(card: LedgerEntry, context: PrintContext) throws -> Data {
         let canvas = PDFCanvas(title: "個人番号カード 受領書")
         let margin = PDFCanvas.margin
         let width = PDFCanvas.contentWidth
@@ -22,11 +23,11 @@ public enum Receipt {
         let rows: [[PDFCanvas.Fact]] = [
             [.init(label: "申請書ID", value: card.groupedApplicationID, size: 12)],
             [.init(label: "氏名", value: card.name, size: 15)],
-            [.init(label: "生年月日", value: card.birthDate)],
+            [.init(label: "生年月日", value: card.printedBirthDate)],
             [.init(label: "住所", value: card.address)],
             [
-                .init(label: "カード有効期限", value: card.cardExpiry ?? ""),
-                .init(label: "電子証明書有効期限", value: card.certificateExpiry ?? ""),
+                .init(label: "カード有効期限", value: card.printedCardExpiry),
+                .init(label: "電子証明書有効期限", value: card.printedCertificateExpiry),
             ],
         ]
         for row in rows {

@@ -9,7 +9,7 @@ public struct AppRequestContext: RequestContext {
     /// Set by the authentication middleware from the session cookie or a bearer token.
     public var identity: StaffIdentity?
     /// The browser session, when the request came with a valid session cookie.
-    public var session: StaffSessionStore.Session?
+    public var session: StaffSession?
     /// True when the session cookie was present but had expired (shown on the login page).
     public var sessionExpired = false
     /// The URL-encoded form of a POST, read and CSRF-checked before the handler runs.

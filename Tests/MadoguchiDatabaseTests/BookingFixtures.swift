@@ -44,7 +44,7 @@ struct BookingFixture {
 
     /// Books and reports the error instead of throwing it.
     func book(_ slotID: Int64, _ input: BookingInput, actor: BookingStore.Actor = .resident, override: Bool = false)
-        async -> Result<BookingStore.Booking, BookingError> {
+        async -> Result<Booking, BookingError> {
         do {
             return .success(try await database.transaction { connection in
                 try await bookings.create(slotID: slotID, input: input, actor: actor, overrideDuplicate: override, now: now, on: connection)

@@ -15,14 +15,14 @@ struct BookingStoreTests {
             let slotIDs = try await fixture.slotIDs()
             #expect(slotIDs.count == 2)
             // act: residents and staff at once, all aiming at the same two slots
-            let results = await withTaskGroup(of: Result<BookingStore.Booking, BookingError>.self) { group in
+            let results = await withTaskGroup(of: Result<Booking, BookingError>.self) { group in
                 for n in 0..<300 {
                     group.addTask {
                         await fixture.book(slotIDs[n % 2], BookingFixture.person(n),
                                            actor: n % 3 == 0 ? .staff(userID: nil, channel: .phone) : .resident)
                     }
                 }
-                var all: [Result<BookingStore.Booking, BookingError>] = []
+                var all: [Result<Booking, BookingError>] = []
                 for await result in group { all.append(result) }
                 return all
             }
@@ -45,10 +45,10 @@ struct BookingStoreTests {
             // setup: one full slot of 6 web seats
             let fixture = try await BookingFixture.make(db, web: 6, staff: 0, slotCount: 1)
             let slot = try await fixture.slotIDs()[0]
-            var held: [BookingStore.Booking] = []
+            var held: [Booking] = []
             for n in 0..<6 { held.append(try await fixture.book(slot, BookingFixture.person(n)).get()) }
             // act: three cancellations race 40 new bookings
-            let results = await withTaskGroup(of: Result<BookingStore.Booking, BookingError>?.self) { group in
+            let results = await withTaskGroup(of: Result<Booking, BookingError>?.self) { group in
                 for booking in held.prefix(3) {
                     group.addTask {
                         try? await db.transaction { connection in
@@ -58,7 +58,7 @@ struct BookingStoreTests {
                     }
                 }
                 for n in 100..<140 { group.addTask { await fixture.book(slot, BookingFixture.person(n)) } }
-                var all: [Result<BookingStore.Booking, BookingError>] = []
+                var all: [Result<Booking, BookingError>] = []
                 for await result in group { if let result { all.append(result) } }
                 return all
             }
@@ -84,9 +84,9 @@ struct BookingStoreTests {
             let slotIDs = try await fixture.slotIDs()
             let person = BookingFixture.person(7)
             // act
-            let results = await withTaskGroup(of: Result<BookingStore.Booking, BookingError>.self) { group in
+            let results = await withTaskGroup(of: Result<Booking, BookingError>.self) { group in
                 for n in 0..<20 { group.addTask { await fixture.book(slotIDs[n % 2], person) } }
-                var all: [Result<BookingStore.Booking, BookingError>] = []
+                var all: [Result<Booking, BookingError>] = []
                 for await result in group { all.append(result) }
                 return all
             }
@@ -117,7 +117,7 @@ struct BookingStoreTests {
             // setup: 4 seats in each slot, 3 taken in each
             let fixture = try await BookingFixture.make(db, web: 4, staff: 0)
             let slotIDs = try await fixture.slotIDs()
-            var inFirst: [BookingStore.Booking] = [], inSecond: [BookingStore.Booking] = []
+            var inFirst: [Booking] = [], inSecond: [Booking] = []
             for n in 0..<3 { inFirst.append(try await fixture.book(slotIDs[0], BookingFixture.person(n)).get()) }
             for n in 3..<6 { inSecond.append(try await fixture.book(slotIDs[1], BookingFixture.person(n)).get()) }
             // act: everyone moves to the other slot at the same time
@@ -157,7 +157,7 @@ struct BookingStoreTests {
             let fixture = try await BookingFixture.make(db, web: 20, staff: 0, policy: .init(maxOpenPerPerson: 2, maxOpenPerContact: 3))
             let slot = try await fixture.slotIDs()[0]
             // act: five family members share one phone
-            var outcomes: [Result<BookingStore.Booking, BookingError>] = []
+            var outcomes: [Result<Booking, BookingError>] = []
             for n in 0..<5 { outcomes.append(await fixture.book(slot, BookingFixture.person(n, phone: "0424000000"))) }
             // check
             #expect(outcomes.filter { (try? $0.get()) != nil }.count == 3)

@@ -1,4 +1,5 @@
 import Foundation
+import MadoguchiDomain
 import MadoguchiImaging
 import Testing
 

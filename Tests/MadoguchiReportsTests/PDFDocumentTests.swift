@@ -1,24 +1,18 @@
 import Foundation
+import MadoguchiDomain
 import MadoguchiReports
 import Testing
 
 @Suite("PDF documents")
 struct PDFDocumentTests {
     // Characters that break naive Shift_JIS pipelines and font fallback.
-    static let card = PrintableCard(
-        applicationID: "12345678901234567890123",
-        name: "髙橋 﨑子",
-        kana: "タカハシ サキコ",
-        birthDate: "昭和60年4月1日",
-        sex: "女",
-        address: "東京都西東京市南町五丁目6番13号 ㈱田無ハイツ①棟 101号室～",
-        cardKind: "更新",
-        visitType: "交付時来庁",
-        deliveryBatch: "令和8年11月20日納品分",
-        storagePlace: "A-2-15",
-        cardExpiry: "令和18年4月1日",
-        certificateExpiry: "令和13年4月1日"
-    )
+    static let card = LedgerEntry(
+        id: 1, applicationID: "12345678901234567890123", name: "髙橋 﨑子", kana: "タカハシ サキコ",
+        birthDate: CalendarDate(year: 1985, month: 4, day: 1), sex: .female,
+        address: "東京都西東京市南町五丁目6番13号 ㈱田無ハイツ①棟 101号室～", cardKind: .renewal, visitType: .atPickup,
+        visitTypeSource: "file", deliveryBatch: "令和8年11月20日納品分", stage: .inspected, stageChangedAt: Date(), storagePlace: "A-2-15",
+        cardExpiry: CalendarDate(year: 2036, month: 4, day: 1), certificateExpiry: CalendarDate(year: 2031, month: 4, day: 1),
+        cardAddress: "", notes: "", source: "file", version: 1, createdAt: Date(), updatedAt: Date())
     static let context = PrintContext(
         cityName: "西東京市",
         officeName: "田無庁舎 市民課",
@@ -126,7 +120,7 @@ struct PDFDocumentTests {
 
     @Test func emptyBatchSaysThereIsNothingToHandOver() throws {
         // setup
-        let cards: [PrintableCard] = []
+        let cards: [LedgerEntry] = []
         // act
         let pdf = try HandoverBatch.render(cards: cards, day: "令和8年12月1日", context: Self.context)
         let text = try PDFTools.text(of: pdf)

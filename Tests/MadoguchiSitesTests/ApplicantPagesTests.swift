@@ -38,7 +38,7 @@ struct ApplicantPagesTests {
         try await SiteHarness.run { site, staff, _ in
             // setup
             try await site.createUser("clerk1", roles: ["clerk"])
-            let input = ApplicantInput(familyName: "山田", givenName: "太郎", familyKana: "ヤマダ", givenKana: "タロウ", birthDate: "1980-04-01",
+            let input = Applicant(familyName: "山田", givenName: "太郎", familyKana: "ヤマダ", givenKana: "タロウ", birthDate: "1980-04-01",
                                        applicationIDs: ["12345678901234567890123"])
             _ = try await site.services.database.transaction { c in try await site.services.applicants.create(input, on: c) }
             var clerk = Browser(staff)
@@ -60,7 +60,7 @@ struct ApplicantPagesTests {
         try await SiteHarness.run { site, staff, _ in
             // setup: a document ingested through the real pipeline
             let clerkID = try await site.createUser("clerk1", roles: ["clerk"])
-            let input = ApplicantInput(familyName: "山田", familyKana: "ヤマダ", birthDate: "1980-04-01")
+            let input = Applicant(familyName: "山田", familyKana: "ヤマダ", birthDate: "1980-04-01")
             let applicant = try await site.services.database.transaction { c in try await site.services.applicants.create(input, on: c) }
             let file = try Data(contentsOf: ArchiveApiTests.scans.appendingPathComponent("two-pages-g4.tif"))
             let outcome = try await site.services.ingest.ingest(

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import MadoguchiDatabase
+import MadoguchiDomain
 import Testing
 
 @Suite("Audit log pages (E2)")

@@ -10,7 +10,7 @@ struct IntakeTests {
     /// An applicant, a location and a signed-in clerk.
     func prepare(_ site: SiteHarness, _ staff: any TestClientProtocol) async throws -> (Int64, Int64, Browser) {
         try await site.createUser("clerk1", roles: ["clerk"])
-        let input = ApplicantInput(familyName: "山田", familyKana: "ヤマダ", birthDate: "1980-04-01", applicationIDs: ["12345678901234567890123"])
+        let input = Applicant(familyName: "山田", familyKana: "ヤマダ", birthDate: "1980-04-01", applicationIDs: ["12345678901234567890123"])
         let applicant = try await site.services.database.transaction { c in try await site.services.applicants.create(input, on: c) }
         let location = try await site.services.intakes.ensureLocation(name: "田無庁舎", address: "", on: site.services.database.client)
         var clerk = Browser(staff)

@@ -15,7 +15,7 @@ struct MetricsTests {
             var clerk = Browser(staff), visitor = Browser(resident)
             try await clerk.login("clerk1", password: "wrong-password-1")
             try await clerk.login("clerk1")
-            let input = ApplicantInput(familyName: "山田", familyKana: "ヤマダ", birthDate: "1980-04-01")
+            let input = Applicant(familyName: "山田", familyKana: "ヤマダ", birthDate: "1980-04-01")
             let id = try await site.services.database.transaction { c in try await site.services.applicants.create(input, on: c) }
             _ = try await clerk.get("/applicants/\(id)")
             _ = try await visitor.get("/healthz")

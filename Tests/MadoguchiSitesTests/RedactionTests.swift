@@ -23,7 +23,7 @@ struct RedactionTests {
                                                                   ("x", "50"), ("y", "0"), ("width", "50"), ("height", "25")], csrf: csrf)
             #expect(bad.status == .unprocessableContent)
             #expect(added.status == .seeOther)
-            let input = ApplicantInput(familyName: "山田", familyKana: "ヤマダ", birthDate: "1980-04-01")
+            let input = Applicant(familyName: "山田", familyKana: "ヤマダ", birthDate: "1980-04-01")
             let applicant = try await site.services.database.transaction { c in try await site.services.applicants.create(input, on: c) }
             let file = try Data(contentsOf: ArchiveApiTests.scans.appendingPathComponent("form-3pages.tif"))
             // act
@@ -55,7 +55,7 @@ struct RedactionTests {
                 _ = try await site.services.documents.addRedaction(kind: "application-form", label: "", page: 0, x: 0, y: 0, width: 0.1,
                                                                    height: 0.1, createdBy: nil, on: c)
             }
-            let input = ApplicantInput(familyName: "山田", familyKana: "ヤマダ", birthDate: "1980-04-01")
+            let input = Applicant(familyName: "山田", familyKana: "ヤマダ", birthDate: "1980-04-01")
             let applicant = try await site.services.database.transaction { c in try await site.services.applicants.create(input, on: c) }
             let file = try Data(contentsOf: ArchiveApiTests.scans.appendingPathComponent("cmyk.jpg"))
             let event = AuditEvent(actorUserID: nil, actorLogin: "scanner", action: "document.create")

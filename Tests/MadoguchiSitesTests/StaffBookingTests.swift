@@ -9,9 +9,9 @@ import Testing
 @Suite("Staff site: day view, phone bookings, check-in, slot rules, live updates (A2, A5-A8)")
 struct StaffBookingTests {
     /// The first event of `stream` that matches, or nil after `seconds`.
-    static func firstEvent(in stream: AsyncStream<BookingFeed.Event>, within seconds: Int,
-                           where matches: @escaping @Sendable (BookingFeed.Event) -> Bool) async -> BookingFeed.Event? {
-        await withTaskGroup(of: BookingFeed.Event?.self) { group in
+    static func firstEvent(in stream: AsyncStream<BookingFeedEvent>, within seconds: Int,
+                           where matches: @escaping @Sendable (BookingFeedEvent) -> Bool) async -> BookingFeedEvent? {
+        await withTaskGroup(of: BookingFeedEvent?.self) { group in
             group.addTask {
                 for await event in stream where matches(event) { return event }
                 return nil

@@ -45,36 +45,7 @@ public struct LedgerStore: Sendable {
         }
     }
 
-    /// What the work lists filter on (C4, C6, C9).
-    public struct Filter: Sendable, Equatable {
-        public var text: String
-        public var stage: LedgerStage?
-        public var visitType: VisitType?
-        public var batch: String?
-        public var storageSlotID: Int64?
-        public var birthDate: CalendarDate?
-        /// Only cards imported from a list whose QR code has not been scanned (not yet seen in the delivery).
-        public var unconfirmedOnly: Bool
-        /// Keyset paging for exports: only entries after this id, in id order.
-        public var afterID: Int64?
-        public var limit: Int
-        public var offset: Int
-
-        public init(text: String = "", stage: LedgerStage? = nil, visitType: VisitType? = nil, batch: String? = nil,
-                    storageSlotID: Int64? = nil, birthDate: CalendarDate? = nil, unconfirmedOnly: Bool = false, limit: Int = 200, offset: Int = 0) {
-            self.text = text
-            self.stage = stage
-            self.visitType = visitType
-            self.batch = batch
-            self.storageSlotID = storageSlotID
-            self.birthDate = birthDate
-            self.unconfirmedOnly = unconfirmedOnly
-            self.limit = limit
-            self.offset = offset
-        }
-    }
-
-    public func search(_ filter: Filter) async throws -> [LedgerEntry] {
+    public func search(_ filter: LedgerFilter) async throws -> [LedgerEntry] {
         var conditions = ["true"]
         var binds: [any PostgresEncodable & Sendable] = []
         func bind(_ value: any PostgresEncodable & Sendable) -> String {
@@ -119,20 +90,12 @@ public struct LedgerStore: Sendable {
                           limit: limit, on: database.client)
     }
 
-    /// Counts per stage, visit type and delivery batch: the progress board (C6).
-    public struct BoardCount: Sendable, Equatable {
-        public var batch: String
-        public var visitType: VisitType
-        public var stage: LedgerStage
-        public var count: Int
-    }
-
-    public func board() async throws -> [BoardCount] {
+    public func board() async throws -> [LedgerBoardCount] {
         try await database.client.all("""
             SELECT delivery_batch, visit_type, stage, count(*)::bigint FROM ledger_entry
             GROUP BY delivery_batch, visit_type, stage ORDER BY delivery_batch DESC, visit_type, stage
             """, as: (String, String, String, Int64).self, logger: logger).map {
-            BoardCount(batch: $0.0, visitType: VisitType(rawValue: $0.1) ?? .atPickup, stage: LedgerStage(rawValue: $0.2) ?? .delivered, count: Int($0.3))
+            LedgerBoardCount(batch: $0.0, visitType: VisitType(rawValue: $0.1) ?? .atPickup, stage: LedgerStage(rawValue: $0.2) ?? .delivered, count: Int($0.3))
         }
     }
 
@@ -259,19 +222,10 @@ public struct LedgerStore: Sendable {
 
     // MARK: QR registration (C2)
 
-    public enum ScanOutcome: Sendable, Equatable {
-        /// A new entry from the code alone (the list's CSV has not been imported yet).
-        case registered(LedgerEntry)
-        /// The imported entry is confirmed: the card is physically here.
-        case confirmed(LedgerEntry)
-        /// Scanned before: nothing changes.
-        case alreadyConfirmed(LedgerEntry)
-    }
-
     /// Registers or confirms the card a scanned QR code names. A new entry takes the basic facts
     /// from the applicant that application ID belongs to, when intake recorded one.
     public func registerScan(_ payload: QRPayloadFormat.Payload, staffUserID: Int64?, now: Date,
-                             on connection: PostgresConnection) async throws -> ScanOutcome {
+                             on connection: PostgresConnection) async throws -> QRScanOutcome {
         let id = payload.applicationID.digits
         if let existing = try await entries("e.application_id = $1", [id], on: connection).first {
             if existing.qrConfirmedAt != nil { return .alreadyConfirmed(existing) }
@@ -318,34 +272,6 @@ public struct LedgerStore: Sendable {
     }
 
     // MARK: pickup cross-check (A4)
-
-    public enum PickupCheck: Sendable, Equatable {
-        case ready(LedgerEntry)
-        case noEntry
-        case notReady(LedgerEntry)
-        case onHold(LedgerEntry)
-
-        public var isReady: Bool { if case .ready = self { true } else { false } }
-
-        /// For staff: what the ledger says. Residents get `residentMessage`, which names no stage.
-        public var staffMessage: String {
-            switch self {
-            case .ready(let entry): "カード管理簿: \(entry.stage.label)（交付予約できます）"
-            case .noEntry: "カード管理簿にこの方のカードがありません（未納品か、申請書ID・氏名・生年月日の誤りの可能性があります）。"
-            case .notReady(let entry): "カード管理簿: カードは「\(entry.stage.label)」で、まだ交付の準備ができていません。"
-            case .onHold(let entry): "カード管理簿: カードは保留中です（\(entry.notes.isEmpty ? "理由は管理簿を確認" : entry.notes)）。"
-            }
-        }
-
-        /// One message for every refusal: someone who knows a person's kana and date of birth
-        /// must not learn whether a card exists or is on hold.
-        public func residentMessage(_ language: BookingLanguage) -> String {
-            if case .ready = self { return "" }
-            return language == .en
-                ? "Your card cannot be booked for pickup yet. Please book after you receive the pickup notice (交付通知書), with the application ID on it; if you have it already, please call the office."
-                : "お申し込みのカードは、まだ交付の予約ができません。交付通知書が届いてから、通知書の申請書IDでご予約ください。通知書がお手元にある場合は市民課へお電話ください。"
-        }
-    }
 
     /// Is there a card for this person, and has it arrived (A4)? By application ID when given,
     /// else by kana and date of birth; several cards (a reissue after a renewal) → the most advanced.

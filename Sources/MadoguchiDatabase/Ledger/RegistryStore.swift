@@ -13,24 +13,12 @@ public struct RegistryStore: Sendable {
         self.database = database
     }
 
-    public struct Person: Sendable, Equatable {
-        public var id: Int64
-        public var residentKey: String
-        public var name: String
-        public var kana: String
-        public var birthDate: CalendarDate
-        public var sex: Sex
-        public var address: String
-        public var jukiCard: Bool
-        public var status: RegistryStatus
-    }
-
     static let select = """
         SELECT id, resident_key, name, kana, birth_date::text, sex, address, juki_card, status FROM registry_person
         """
 
-    static func decode(_ r: (Int64, String, String, String, String, String, String, Bool, String)) -> Person {
-        Person(id: r.0, residentKey: r.1, name: r.2, kana: r.3, birthDate: CalendarDate(r.4) ?? CalendarDate(year: 1900, month: 1, day: 1)!,
+    static func decode(_ r: (Int64, String, String, String, String, String, String, Bool, String)) -> RegistryRecord {
+        RegistryRecord(id: r.0, residentKey: r.1, name: r.2, kana: r.3, birthDate: CalendarDate(r.4) ?? CalendarDate(year: 1900, month: 1, day: 1)!,
                sex: Sex(rawValue: r.5) ?? .unspecified, address: r.6, jukiCard: r.7, status: RegistryStatus(rawValue: r.8) ?? .other)
     }
 
@@ -73,22 +61,8 @@ public struct RegistryStore: Sendable {
             """, as: (String, Date, Int32).self, logger: logger).map { ($0.0, $0.1, Int($0.2)) }
     }
 
-    public struct Query: Sendable, Equatable {
-        public var kana: String
-        public var name: String
-        public var birthDate: CalendarDate?
-        public var address: String
-        public init(kana: String = "", name: String = "", birthDate: CalendarDate? = nil, address: String = "") {
-            self.kana = kana
-            self.name = name
-            self.birthDate = birthDate
-            self.address = address
-        }
-        public var isEmpty: Bool { kana.isEmpty && name.isEmpty && birthDate == nil && address.isEmpty }
-    }
-
     /// Prefix lookup (all given conditions must hold), served by the text_pattern_ops indexes.
-    public func search(_ query: Query, limit: Int = 100) async throws -> [Person] {
+    public func search(_ query: RegistryQuery, limit: Int = 100) async throws -> [RegistryRecord] {
         guard !query.isEmpty else { return [] }
         var conditions: [String] = []
         var binds: [any PostgresEncodable & Sendable] = []
@@ -108,20 +82,12 @@ public struct RegistryStore: Sendable {
         return try await database.client.all(sql, as: (Int64, String, String, String, String, String, String, Bool, String).self, logger: logger).map(Self.decode)
     }
 
-    /// The registry's view of a person a ledger entry or booking names, with what differs (C5).
-    public struct Match: Sendable, Equatable {
-        public var person: Person?
-        public var candidates: Int
-        public var flags: [String]
-        public var isClean: Bool { person != nil && flags.isEmpty }
-    }
-
-    public func match(name: String, kanaKey: String, birthDate: CalendarDate?, sex: Sex?, address: String) async throws -> Match {
-        guard let birthDate, !kanaKey.isEmpty else { return Match(person: nil, candidates: 0, flags: ["照合に必要なフリガナか生年月日がありません"]) }
+    public func match(name: String, kanaKey: String, birthDate: CalendarDate?, sex: Sex?, address: String) async throws -> RegistryMatch {
+        guard let birthDate, !kanaKey.isEmpty else { return RegistryMatch(person: nil, candidates: 0, flags: ["照合に必要なフリガナか生年月日がありません"]) }
         let found = try await database.client.all(PostgresQuery(unsafeSQL: Self.select + " WHERE kana_key = $1 AND birth_date = $2::date ORDER BY id LIMIT 20",
                                                                   binds: try binds(kanaKey, birthDate.description)),
                                                   as: (Int64, String, String, String, String, String, String, Bool, String).self, logger: logger).map(Self.decode)
-        guard !found.isEmpty else { return Match(person: nil, candidates: 0, flags: ["住基に該当者がいません（フリガナ・生年月日で照合）"]) }
+        guard !found.isEmpty else { return RegistryMatch(person: nil, candidates: 0, flags: ["住基に該当者がいません（フリガナ・生年月日で照合）"]) }
         let key = { (s: String) in s.replacingOccurrences(of: " ", with: "").replacingOccurrences(of: "\u{3000}", with: "") }
         let person = found.first(where: { key($0.name) == key(name) }) ?? found[0]
         var flags: [String] = []
@@ -130,7 +96,7 @@ public struct RegistryStore: Sendable {
         if let sex, sex != .unspecified, person.sex != .unspecified, sex != person.sex { flags.append("性別が住基と異なります") }
         if !address.isEmpty && !person.address.isEmpty && !CardData.sameAddress(address, person.address) { flags.append("住所が住基と異なります（住基: \(person.address)）") }
         if person.status != .resident { flags.append("住基の状態: \(person.status.label)") }
-        return Match(person: person, candidates: found.count, flags: flags)
+        return RegistryMatch(person: person, candidates: found.count, flags: flags)
     }
 
     func binds(_ values: String...) throws -> PostgresBindings {

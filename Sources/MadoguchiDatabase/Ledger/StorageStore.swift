@@ -14,36 +14,16 @@ public struct StorageStore: Sendable {
         self.database = database
     }
 
-    public struct Slot: Sendable, Equatable {
-        public var id: Int64
-        public var code: String
-        public var cabinetName: String
-        public var capacity: Int
-        public var used: Int
-        public var isFull: Bool { used >= capacity }
-    }
-
-    public struct Cabinet: Sendable, Equatable {
-        public var id: Int64
-        public var code: String
-        public var name: String
-        public var locationName: String?
-        public var drawers: Int
-        public var slots: Int
-        public var capacity: Int
-        public var used: Int
-    }
-
     /// Natural order of codes: 2 before 10.
     static let slotOrder = "p.sort_order, length(p.cabinet_code), p.cabinet_code, length(p.drawer_code), p.drawer_code, length(p.slot_code), p.slot_code"
 
     static let selectSlot = "SELECT p.id, p.code, p.cabinet_name, p.capacity, p.used FROM storage_place p"
 
-    static func slot(_ r: (Int64, String, String, Int32, Int32)) -> Slot {
-        Slot(id: r.0, code: r.1, cabinetName: r.2, capacity: Int(r.3), used: Int(r.4))
+    static func slot(_ r: (Int64, String, String, Int32, Int32)) -> StorageSlot {
+        StorageSlot(id: r.0, code: r.1, cabinetName: r.2, capacity: Int(r.3), used: Int(r.4))
     }
 
-    public func cabinets() async throws -> [Cabinet] {
+    public func cabinets() async throws -> [StorageCabinet] {
         try await database.client.all("""
             SELECT c.id, c.code, c.name, l.name, count(DISTINCT d.id)::bigint, count(s.id)::bigint,
                    coalesce(sum(s.capacity), 0)::bigint, coalesce(sum(s.used), 0)::bigint
@@ -51,17 +31,17 @@ public struct StorageStore: Sendable {
             LEFT JOIN storage_drawer d ON d.cabinet_id = c.id LEFT JOIN storage_slot s ON s.drawer_id = d.id
             GROUP BY c.id, l.name ORDER BY c.sort_order, length(c.code), c.code
             """, as: (Int64, String, String, String?, Int64, Int64, Int64, Int64).self, logger: logger).map {
-            Cabinet(id: $0.0, code: $0.1, name: $0.2, locationName: $0.3, drawers: Int($0.4), slots: Int($0.5), capacity: Int($0.6), used: Int($0.7))
+            StorageCabinet(id: $0.0, code: $0.1, name: $0.2, locationName: $0.3, drawers: Int($0.4), slots: Int($0.5), capacity: Int($0.6), used: Int($0.7))
         }
     }
 
-    public func slots(cabinetID: Int64? = nil) async throws -> [Slot] {
+    public func slots(cabinetID: Int64? = nil) async throws -> [StorageSlot] {
         try await database.client.all(PostgresQuery(unsafeSQL: """
             \(Self.selectSlot) \(cabinetID.map { "WHERE p.cabinet_id = \($0)" } ?? "") ORDER BY \(Self.slotOrder)
             """), as: (Int64, String, String, Int32, Int32).self, logger: logger).map(Self.slot)
     }
 
-    public func slot(code: StoragePlaceCode, on executor: (any SQLExecutor)? = nil) async throws -> Slot? {
+    public func slot(code: StoragePlaceCode, on executor: (any SQLExecutor)? = nil) async throws -> StorageSlot? {
         var query = PostgresQuery(unsafeSQL: Self.selectSlot + " WHERE p.code = $1")
         query.binds.append(code.description)
         return try await (executor ?? database.client).first(query, as: (Int64, String, String, Int32, Int32).self, logger: logger).map(Self.slot)

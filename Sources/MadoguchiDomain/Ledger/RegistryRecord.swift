@@ -1,5 +1,9 @@
-/// One person of the resident-registry extract (C5): the basic four facts and a few flags.
+/// One person of the resident-registry extract (C5): the basic four facts and a few flags, as
+/// an import line checked it (`line`) or as the lookup reads it back (`id`).
 public struct RegistryRecord: Sendable, Equatable, Codable {
+    /// The stored row's id; nil for a line not yet imported.
+    public var id: Int64?
+    /// The file line it came from; 0 when read from the database.
     public var line: Int
     public var residentKey: String
     public var name: String
@@ -10,8 +14,9 @@ public struct RegistryRecord: Sendable, Equatable, Codable {
     public var jukiCard: Bool
     public var status: RegistryStatus
 
-    public init(line: Int, residentKey: String = "", name: String, kana: String = "", birthDate: CalendarDate, sex: Sex,
+    public init(id: Int64? = nil, line: Int = 0, residentKey: String = "", name: String, kana: String = "", birthDate: CalendarDate, sex: Sex,
                 address: String = "", jukiCard: Bool = false, status: RegistryStatus = .resident) {
+        self.id = id
         self.line = line
         self.residentKey = residentKey
         self.name = name

@@ -64,7 +64,7 @@ struct ApplicantsController {
 
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
         let f = context.form
-        let input = ApplicantInput(
+        let input = Applicant(
             familyName: f.text("family_name"), givenName: f.text("given_name"), familyKana: f.text("family_kana"),
             givenKana: f.text("given_kana"), birthDate: f.text("birth_date"), sex: f["sex"] ?? "unspecified",
             postalCode: f.text("postal_code"), address: f.text("address"), phone: f.text("phone"), notes: f.text("notes"),
@@ -88,8 +88,8 @@ struct ApplicantsController {
         }
     }
 
-    func form(_ context: AppRequestContext, input: ApplicantInput?, problems: [FieldProblem], status: HTTPResponse.Status) throws -> Response {
-        let i = input ?? ApplicantInput(familyName: "", familyKana: "", birthDate: "")
+    func form(_ context: AppRequestContext, input: Applicant?, problems: [FieldProblem], status: HTTPResponse.Status) throws -> Response {
+        let i = input ?? Applicant(familyName: "", familyKana: "", birthDate: "")
         // Field names of the form, keyed by the validator's field names.
         let formField = ["familyName": "family_name", "givenName": "given_name", "familyKana": "family_kana", "givenKana": "given_kana",
                          "birthDate": "birth_date", "postalCode": "postal_code", "applicationIDs": "application_ids"]

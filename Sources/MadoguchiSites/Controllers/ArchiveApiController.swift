@@ -29,13 +29,13 @@ struct ArchiveApiController {
     }
 
     @Sendable func createApplicant(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let input: ApplicantInput
+        let input: Applicant
         do {
-            input = try await request.decode(as: ApplicantInput.self, context: context)
+            input = try await request.decode(as: Applicant.self, context: context)
         } catch {
             throw AppError.badRequest("JSON の形式が正しくありません。")
         }
-        let clean: ApplicantInput
+        let clean: Applicant
         switch input.validated(today: services.clock.now()) {
         case .success(let value): clean = value
         case .failure(let invalid): throw AppError.invalidInput(invalid.problems.map { .init(field: $0.field, message: $0.message) })

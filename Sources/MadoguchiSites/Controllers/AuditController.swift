@@ -19,7 +19,7 @@ struct AuditController {
 
     /// The search conditions from the query string, with Japanese messages for bad dates.
     struct Conditions {
-        var filter = AuditLog.Filter()
+        var filter = AuditFilter()
         var raw: [String: String] = [:]
         var errors: [String] = []
 

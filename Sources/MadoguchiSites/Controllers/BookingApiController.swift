@@ -223,7 +223,7 @@ struct BookingApiController {
         let capacityOverridden: Bool
         let withdrawn: Bool
 
-        init(_ s: SlotStore.Slot) {
+        init(_ s: Slot) {
             id = s.id
             location = s.locationID
             purpose = s.purpose.rawValue
@@ -308,7 +308,7 @@ struct BookingApiController {
         let checkedInAt: Date?
         let version: Int
 
-        init(_ b: BookingStore.Booking) {
+        init(_ b: Booking) {
             id = b.id
             code = b.code
             status = b.status.rawValue
@@ -339,7 +339,7 @@ struct BookingApiController {
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
         let query = request.uri.queryParameters
-        let results: [BookingStore.Booking]
+        let results: [Booking]
         if let location = query["location"].flatMap({ Int64(String($0)) }), let day = query["date"].flatMap({ CalendarDate(String($0)) }) {
             results = try await services.bookings.day(locationID: location, day: day)
             try await services.audit(context, action: "booking.day.list", recordType: "location", recordID: String(location), detail: day.description)
@@ -378,7 +378,7 @@ struct BookingApiController {
         }
     }
 
-    func pathBooking(_ context: AppRequestContext) async throws -> BookingStore.Booking {
+    func pathBooking(_ context: AppRequestContext) async throws -> Booking {
         guard let code = BookingCode.normalized(context.parameters.get("code") ?? ""), let booking = try await services.bookings.find(code: code)
         else { throw AppError.notFound }
         return booking

@@ -33,7 +33,7 @@ struct BookingsController {
     // MARK: day view
 
     /// The location and day a request is about: the query, else the first location and today.
-    func selection(_ request: Request) async throws -> (SlotStore.BookableLocation, CalendarDate, [SlotStore.BookableLocation]) {
+    func selection(_ request: Request) async throws -> (Location, CalendarDate, [Location]) {
         let locations = try await services.slots.locations()
         let asked = request.uri.queryParameters["location"].flatMap { Int64(String($0)) }
         guard let location = locations.first(where: { $0.id == asked }) ?? locations.first else {
@@ -43,7 +43,7 @@ struct BookingsController {
         return (location, day, locations)
     }
 
-    func dayValues(location: SlotStore.BookableLocation, day: CalendarDate, context: AppRequestContext) async throws -> [String: Any] {
+    func dayValues(location: Location, day: CalendarDate, context: AppRequestContext) async throws -> [String: Any] {
         try await services.slots.ensurePlanned(locationID: location.id, now: services.clock.now())
         let slots = try await services.slots.slots(locationID: location.id, purpose: nil, from: day, through: day)
         let bookings = try await services.bookings.day(locationID: location.id, day: day)
@@ -72,7 +72,7 @@ struct BookingsController {
         ]
     }
 
-    func bookingRow(_ b: BookingStore.Booking, canWrite: Bool, now: Date) -> [String: Any] {
+    func bookingRow(_ b: Booking, canWrite: Bool, now: Date) -> [String: Any] {
         ["id": b.id, "code": b.displayCode, "name": b.input.fullName, "kana": b.input.fullKana, "phone": b.input.phone,
          "status": b.status.label, "statusClass": b.status.rawValue, "channel": b.channel.label, "purpose": b.purpose.label,
          "time": b.timeRange, "date": b.day.description, "locationName": b.locationName,
@@ -156,7 +156,7 @@ struct BookingsController {
         return Response(status: .ok, headers: headers, body: body)
     }
 
-    static func sse(_ event: BookingFeed.Event) -> String {
+    static func sse(_ event: BookingFeedEvent) -> String {
         let json = (try? String(decoding: JSONEncoder().encode(event), as: UTF8.self)) ?? "{}"
         return "id: \(event.id)\nevent: booking\ndata: \(json)\n\n"
     }
@@ -246,7 +246,7 @@ struct BookingsController {
 
     // MARK: phone bookings
 
-    func formPage(_ context: AppRequestContext, slot: SlotStore.Slot, form: FormData, problems: [FieldProblem], duplicate: [BookingStore.Booking],
+    func formPage(_ context: AppRequestContext, slot: Slot, form: FormData, problems: [FieldProblem], duplicate: [Booking],
                   pickupWarning: Bool = false, status: HTTPResponse.Status) async throws -> Response {
         let location = try await services.slots.location(id: slot.locationID)
         let fieldErrors = FieldProblem.byField(problems)
@@ -304,7 +304,7 @@ struct BookingsController {
 
     // MARK: one booking
 
-    func pathBooking(_ context: AppRequestContext) async throws -> BookingStore.Booking {
+    func pathBooking(_ context: AppRequestContext) async throws -> Booking {
         guard let id = Int64(context.parameters.get("id") ?? ""), let booking = try await services.bookings.find(id: id) else {
             throw AppError.notFound
         }

@@ -23,7 +23,7 @@ struct IntakeController {
     }
 
     /// Reads and checks the intake form; the problems are shown next to the form.
-    func draft(_ form: FormData, applicant: Applicant) -> (IntakeStore.Draft?, [String]) {
+    func draft(_ form: FormData, applicant: Applicant) -> (IntakeDraft?, [String]) {
         var problems: [String] = []
         let applicationID = ApplicationID(form.text("application_id"))?.digits
         if applicationID == nil { problems.append(ApplicationID.invalidMessage) }
@@ -38,7 +38,7 @@ struct IntakeController {
         if notes.count > 2000 { problems.append("備考は2000文字以内で入力してください。") }
         if IndividualNumber.appears(in: notes) { problems.append(IndividualNumber.refusalMessage) }
         guard problems.isEmpty, let applicationID, let channel, let day else { return (nil, problems) }
-        return (IntakeStore.Draft(applicationID: applicationID, channel: channel, receivedOn: day, locationID: locationID,
+        return (IntakeDraft(applicationID: applicationID, channel: channel, receivedOn: day, locationID: locationID,
                                   sessionID: sessionID, identityVerified: form["identity_verified"] == "1", notes: notes), [])
     }
 
@@ -111,12 +111,12 @@ struct IntakeController {
     }
 
     /// Choices for the intake form (channels, locations, sessions) with `draft` preselected.
-    func formOptions(applicant: Applicant, draft: IntakeStore.Draft?) async throws -> [String: Any] {
+    func formOptions(applicant: Applicant, draft: IntakeDraft?) async throws -> [String: Any] {
         [
             "applicationID": draft?.applicationID ?? applicant.applicationIDs.first ?? "",
             "receivedOn": (draft?.receivedOn ?? CalendarDate(services.clock.now())).description,
             "channels": IntakeChannel.allCases.map { ["value": $0.rawValue, "label": $0.label, "selected": draft?.channel == $0] },
-            "locations": try await services.intakes.locations().map { ["id": $0.id, "name": $0.name, "selected": draft?.locationID == $0.id] },
+            "locations": try await services.slots.locations().map { ["id": $0.id, "name": $0.name, "selected": draft?.locationID == $0.id] },
             "sessions": try await services.intakes.sessions(limit: 50).map { ["id": $0.id, "label": "\($0.channel.label) \($0.label)",
                                                                              "selected": draft?.sessionID == $0.id] },
             "identityVerified": draft?.identityVerified ?? false,

@@ -30,9 +30,9 @@ struct LedgerController {
     // MARK: lists
 
     /// The list's conditions from the query string (the list page and its CSV share them).
-    static func filter(_ request: Request) -> LedgerStore.Filter {
+    static func filter(_ request: Request) -> LedgerFilter {
         let query = request.uri.queryParameters
-        return LedgerStore.Filter(text: query["q"].map(String.init) ?? "", stage: query["stage"].flatMap { LedgerStage(rawValue: String($0)) },
+        return LedgerFilter(text: query["q"].map(String.init) ?? "", stage: query["stage"].flatMap { LedgerStage(rawValue: String($0)) },
                                   visitType: query["visit"].flatMap { VisitType(rawValue: String($0)) }, batch: query["batch"].map(String.init) ?? "",
                                   storageSlotID: query["slot"].flatMap { Int64(String($0)) }, unconfirmedOnly: query["unconfirmed"] == "1")
     }
@@ -149,7 +149,7 @@ struct LedgerController {
             deliveredBefore: now.addingTimeInterval(-Double(services.configuration.ledgerUninspectedDays) * 86400))
         try await services.audit(context, action: "ledger.board.view", recordType: "ledger", detail: "overdue=\(overdue.count)")
         let stages = LedgerStage.allCases
-        func total(_ filter: (LedgerStore.BoardCount) -> Bool) -> Int { counts.filter(filter).reduce(0) { $0 + $1.count } }
+        func total(_ filter: (LedgerBoardCount) -> Bool) -> Int { counts.filter(filter).reduce(0) { $0 + $1.count } }
         let byVisit = VisitType.allCases.map { type -> [String: Any] in
             ["label": type.label, "href": "/ledger?visit=\(type.rawValue)",
              "cells": stages.map { stage in ["count": total { $0.visitType == type && $0.stage == stage }, "href": "/ledger?visit=\(type.rawValue)&stage=\(stage.rawValue)"] },
@@ -265,7 +265,7 @@ struct LedgerController {
                 "place": e.storagePlace ?? "", "note": e.note, "staff": e.staffLogin ?? "—"]
     }
 
-    static func registryValues(_ m: RegistryStore.Match) -> [String: Any] {
+    static func registryValues(_ m: RegistryMatch) -> [String: Any] {
         var person: [String: Any] = [:]
         if let p = m.person {
             person = ["name": p.name, "kana": p.kana, "birthDate": wareki(p.birthDate), "sex": p.sex.label, "address": p.address,
@@ -274,7 +274,7 @@ struct LedgerController {
         return ["found": m.person != nil, "clean": m.isClean, "flags": m.flags, "hasFlags": !m.flags.isEmpty, "person": person]
     }
 
-    static func bookingRow(_ b: BookingStore.Booking) -> [String: Any] {
+    static func bookingRow(_ b: Booking) -> [String: Any] {
         let time = String(JapaneseDate.dateTime(b.startsAt).suffix(5))
         return ["code": b.code, "id": b.id, "purpose": b.purpose.label, "when": "\(b.day) \(time)", "location": b.locationName,
                 "status": b.status.label]
@@ -373,12 +373,6 @@ struct LedgerController {
 
     // MARK: PDFs (C8)
 
-    func printable(_ e: LedgerEntry) -> PrintableCard {
-        PrintableCard(applicationID: e.applicationID, name: e.name, kana: e.kana, birthDate: e.birthDate.map(Self.wareki) ?? "", sex: e.sex.label,
-                      address: e.address, cardKind: e.cardKind.label, visitType: e.visitType.label, deliveryBatch: e.deliveryBatch,
-                      storagePlace: e.storagePlace, cardExpiry: e.cardExpiry.map(Self.wareki), certificateExpiry: e.certificateExpiry.map(Self.wareki))
-    }
-
     func printContext(_ context: AppRequestContext) -> PrintContext {
         let now = services.clock.now()
         return PrintContext(cityName: services.configuration.cityName, officeName: services.configuration.officeName,
@@ -396,14 +390,14 @@ struct LedgerController {
 
     @Sendable func checklist(_ request: Request, context: AppRequestContext) async throws -> Response {
         let entry = try await entry(context)
-        let data = try HandoverChecklist.render(card: printable(entry), context: printContext(context))
+        let data = try HandoverChecklist.render(card: entry, context: printContext(context))
         try await services.audit(context, action: "ledger.checklist.export", recordType: "ledger_entry", recordID: entry.applicationID)
         return Self.pdf(data, filename: "checklist-\(entry.applicationID).pdf")
     }
 
     @Sendable func receipt(_ request: Request, context: AppRequestContext) async throws -> Response {
         let entry = try await entry(context)
-        let data = try Receipt.render(card: printable(entry), context: printContext(context))
+        let data = try Receipt.render(card: entry, context: printContext(context))
         try await services.audit(context, action: "ledger.receipt.export", recordType: "ledger_entry", recordID: entry.applicationID)
         return Self.pdf(data, filename: "receipt-\(entry.applicationID).pdf")
     }
@@ -415,7 +409,7 @@ struct LedgerController {
         let day = query["date"].flatMap { CalendarDate(String($0)) } ?? CalendarDate(services.clock.now())
         let locationID = query["location"].flatMap { Int64(String($0)) }
         let entries = try await services.ledger.handovers(on: day, locationID: locationID)
-        let data = try HandoverBatch.render(cards: entries.map(printable), day: Self.wareki(day), context: printContext(context))
+        let data = try HandoverBatch.render(cards: entries, day: Self.wareki(day), context: printContext(context))
         try await services.audit(context, action: "ledger.handovers.export", recordType: "ledger", recordID: day.description,
                                  detail: "件数=\(entries.count)")
         return Self.pdf(data, filename: "handovers-\(day).pdf")

@@ -14,7 +14,7 @@ struct MaintenanceController {
             .post("/admin/maintenance/:id/cancel", .permission(.systemManage), use: cancel)
     }
 
-    static func view(_ w: MaintenanceStore.Window) -> [String: Any] {
+    static func view(_ w: MaintenanceWindow) -> [String: Any] {
         ["id": w.id, "startsAt": JapaneseDate.dateTime(w.startsAt), "endsAt": JapaneseDate.dateTime(w.endsAt),
          "announceDays": w.announceDays, "message": w.message]
     }

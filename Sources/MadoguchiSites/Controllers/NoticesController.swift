@@ -18,7 +18,7 @@ struct NoticesController {
     static let priorityLabels = ["urgent": "緊急", "important": "重要", "normal": "通常"]
 
     /// A notice as the templates show it; the body keeps its line breaks through CSS.
-    static func view(_ n: NoticeStore.Notice) -> [String: Any] {
+    static func view(_ n: Notice) -> [String: Any] {
         ["id": n.id, "title": n.title, "body": n.body, "priority": n.priority, "priorityLabel": priorityLabels[n.priority] ?? n.priority,
          "audience": audienceLabels[n.audience] ?? n.audience, "publishAt": JapaneseDate.dateTime(n.publishAt),
          "expireAt": n.expireAt.map(JapaneseDate.dateTime) ?? "—"]

@@ -27,7 +27,7 @@ struct PublicApiController {
         let bookingOpensDaysAhead: Int
         let bookingClosesHoursBefore: Int
 
-        init(_ location: SlotStore.BookableLocation) {
+        init(_ location: Location) {
             id = location.id
             name = location.name
             address = location.address
@@ -98,7 +98,7 @@ struct PublicApiController {
         let familyKana: String
         let givenKana: String
 
-        init(_ b: BookingStore.Booking) {
+        init(_ b: Booking) {
             code = b.code
             status = b.status.rawValue
             purpose = b.purpose.rawValue
@@ -144,7 +144,7 @@ struct PublicApiController {
 
     /// The booking for the code in the path and the date of birth in `birthDate` (query or the
     /// `X-Birth-Date` header); one answer for "no such code" and "wrong date".
-    func owned(_ request: Request, context: AppRequestContext) async throws -> BookingStore.Booking {
+    func owned(_ request: Request, context: AppRequestContext) async throws -> Booking {
         try await desk.limitLookup(context: context)
         var birth = request.headers[.xBirthDate] ?? request.uri.queryParameters["birthDate"].map(String.init) ?? ""
         if birth.isEmpty, request.method == .delete, let body = try? await request.body.collect(upTo: 4096),

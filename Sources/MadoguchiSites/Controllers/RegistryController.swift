@@ -15,7 +15,7 @@ struct RegistryController {
 
     @Sendable func lookup(_ request: Request, context: AppRequestContext) async throws -> Response {
         let q = request.uri.queryParameters
-        let query = RegistryStore.Query(kana: q["kana"].map(String.init) ?? "", name: q["name"].map(String.init) ?? "",
+        let query = RegistryQuery(kana: q["kana"].map(String.init) ?? "", name: q["name"].map(String.init) ?? "",
                                         birthDate: q["birth"].flatMap { FileDate.parse(String($0)) }, address: q["address"].map(String.init) ?? "")
         let people = try await services.registry.search(query)
         if !query.isEmpty {

@@ -79,7 +79,7 @@ struct ResidentController {
         return try await calendar(page: page, location: location, purpose: purpose, values: values)
     }
 
-    func calendar(page: ResidentPage, location: SlotStore.BookableLocation, purpose: BookingPurpose, values: [String: Any]) async throws -> Response {
+    func calendar(page: ResidentPage, location: Location, purpose: BookingPurpose, values: [String: Any]) async throws -> Response {
         let now = services.clock.now()
         let today = CalendarDate(now), lastDay = location.lastBookableDay(now: now)
         var (year, month) = (today.year, today.month)
@@ -136,7 +136,7 @@ struct ResidentController {
         return try page.response(services.renderer, "resident-calendar", title: page.en ? "Choose a day" : "日付の選択", values, tls: tls)
     }
 
-    func times(page: ResidentPage, location: SlotStore.BookableLocation, purpose: BookingPurpose, date: CalendarDate,
+    func times(page: ResidentPage, location: Location, purpose: BookingPurpose, date: CalendarDate,
                values: [String: Any], status: HTTPResponse.Status, message: String?) async throws -> Response {
         let now = services.clock.now()
         let slots = try await services.slots.slots(locationID: location.id, purpose: purpose, from: date, through: date)
@@ -151,7 +151,7 @@ struct ResidentController {
                                  status: status, tls: tls)
     }
 
-    func slotView(_ slot: SlotStore.Slot, page: ResidentPage) -> [String: Any] {
+    func slotView(_ slot: Slot, page: ResidentPage) -> [String: Any] {
         ["id": slot.id, "time": slot.timeRange, "dayLabel": page.dayLabel(slot.day), "date": slot.day.description, "free": slot.webFree,
          "bookable": slot.webFree > 0,
          "freeLabel": slot.webFree == 0 ? (page.en ? "Full" : "満員") : (page.en ? "\(slot.webFree) left" : "残り\(slot.webFree)")]
@@ -160,13 +160,13 @@ struct ResidentController {
     // MARK: details, confirmation, booking
 
     /// The slot the posted form is for, with its location, or 404.
-    func postedSlot(_ form: FormData) async throws -> (SlotStore.Slot, SlotStore.BookableLocation) {
+    func postedSlot(_ form: FormData) async throws -> (Slot, Location) {
         guard let slotID = Int64(form.text("slot")), let slot = try await services.slots.slot(id: slotID),
               let location = try await services.slots.location(id: slot.locationID) else { throw AppError.notFound }
         return (slot, location)
     }
 
-    func formPage(page: ResidentPage, slot: SlotStore.Slot, location: SlotStore.BookableLocation, form: FormData,
+    func formPage(page: ResidentPage, slot: Slot, location: Location, form: FormData,
                   problems: [FieldProblem], status: HTTPResponse.Status) throws -> Response {
         let fieldErrors = FieldProblem.byField(problems)
         let values: [String: Any] = [
@@ -238,7 +238,7 @@ struct ResidentController {
         return try page.response(services.renderer, "resident-done", title: page.en ? "Booked" : "予約完了", values, tls: tls)
     }
 
-    func bookingView(_ booking: BookingStore.Booking, page: ResidentPage, personal: Bool) -> [String: Any] {
+    func bookingView(_ booking: Booking, page: ResidentPage, personal: Bool) -> [String: Any] {
         var values: [String: Any] = [
             "code": booking.displayCode, "purposeLabel": page.purposeLabel(booking.purpose), "purpose": booking.purpose.rawValue,
             "dayLabel": page.dayLabel(booking.day), "time": booking.timeRange, "locationName": booking.locationName,
@@ -287,7 +287,7 @@ struct ResidentController {
         return response
     }
 
-    func accessBooking(_ request: Request) async throws -> BookingStore.Booking? {
+    func accessBooking(_ request: Request) async throws -> Booking? {
         guard let token = request.cookies[ResidentPage.accessCookie]?.value, !token.isEmpty else { return nil }
         return try await services.bookings.booking(accessToken: token, now: services.clock.now())
     }

@@ -40,7 +40,7 @@ struct StatisticsController {
         let locationID = query["location"].flatMap { Int64(String($0)) }
         guard from <= through, through <= from.adding(days: 366 * 20)! else { throw AppError.badRequest("期間の指定が正しくありません。") }
         var sections: [[String: Any]] = []
-        for kind in StatisticsStore.Kind.allCases {
+        for kind in StatisticsKind.allCases {
             let table = try await store.totals(kind, period: period, from: from, through: through, locationID: locationID)
             let chart = BarChart(title: "\(kind.label) \(table.columns[0])（\(period.label)）",
                                  bars: table.rows.map { .init(label: period.shortLabel(start: $0.start), value: Double($0.values[0])) })

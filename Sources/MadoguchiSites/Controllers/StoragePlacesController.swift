@@ -33,7 +33,7 @@ struct StoragePlacesController {
             ["id": s.id, "code": s.code, "capacity": s.capacity, "used": s.used, "full": s.isFull,
              "percent": s.capacity == 0 ? 0 : s.used * 100 / s.capacity]
         }
-        values["locations"] = try await services.intakes.locations().map { ["id": $0.id, "name": $0.name] }
+        values["locations"] = try await services.slots.locations().map { ["id": $0.id, "name": $0.name] }
         values["canWrite"] = context.identity?.has(.ledgerWrite) ?? false
         if let flash = query["flash"] { values["flash"] = String(flash) }
         if let error = query["error"] { values["error"] = String(error) }

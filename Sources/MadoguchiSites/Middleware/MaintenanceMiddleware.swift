@@ -1,5 +1,6 @@
 import Hummingbird
 import MadoguchiDatabase
+import MadoguchiDomain
 
 /// During a maintenance window (F3) the resident site answers with a maintenance page, and the
 /// staff site lets only administrators (`system.manage`) work. Health checks, assets and the

@@ -10,7 +10,7 @@ struct BookingDesk: Sendable {
     let services: SiteServices
 
     enum Outcome: Sendable {
-        case booked(BookingStore.Booking)
+        case booked(Booking)
         case invalid([FieldProblem])
     }
 
@@ -47,7 +47,7 @@ struct BookingDesk: Sendable {
         return .booked(booking)
     }
 
-    func cancel(_ booking: BookingStore.Booking, actor: BookingStore.Actor, context: AppRequestContext) async throws {
+    func cancel(_ booking: Booking, actor: BookingStore.Actor, context: AppRequestContext) async throws {
         try await services.database.transaction { connection in
             try await services.bookings.cancel(bookingID: booking.id, actor: actor, now: services.clock.now(), on: connection)
             try await services.auditLog.record(services.event(context, action: "booking.cancel", recordType: "booking",
@@ -56,8 +56,8 @@ struct BookingDesk: Sendable {
         }
     }
 
-    func move(_ booking: BookingStore.Booking, to slotID: Int64, actor: BookingStore.Actor, context: AppRequestContext) async throws
-        -> BookingStore.Booking {
+    func move(_ booking: Booking, to slotID: Int64, actor: BookingStore.Actor, context: AppRequestContext) async throws
+        -> Booking {
         try await services.database.transaction { connection in
             let moved = try await services.bookings.move(bookingID: booking.id, to: slotID, actor: actor, now: services.clock.now(),
                                                          on: connection)
@@ -68,7 +68,7 @@ struct BookingDesk: Sendable {
         }
     }
 
-    func checkIn(_ booking: BookingStore.Booking, context: AppRequestContext) async throws -> BookingStore.Booking {
+    func checkIn(_ booking: Booking, context: AppRequestContext) async throws -> Booking {
         try await services.database.transaction { connection in
             let checked = try await services.bookings.checkIn(bookingID: booking.id, staffUserID: context.identity?.userID,
                                                               now: services.clock.now(), on: connection)

@@ -87,7 +87,7 @@ public struct DocumentIngest: Sendable {
         let alreadyStored = try await documents.isReferenced(sha256: stored.ref.hex, on: database.client)
 
         // 3. previews and thumbnails are blobs too (identical pages share them)
-        var pageRows: [DocumentStore.Page] = []
+        var pageRows: [DocumentPage] = []
         var derived: [BlobInfo] = []
         for (index, page) in pages.enumerated() {
             let preview = try await blobs.put(page.preview)
@@ -98,7 +98,7 @@ public struct DocumentIngest: Sendable {
         }
 
         // 4. rows and audit entry together
-        let document = DocumentStore.Document(
+        let document = Document(
             id: 0, applicantID: applicantID, applicationID: applicationID, kind: kind, sha256: stored.ref.hex,
             format: image.format.rawValue, originalFilename: String(filename.prefix(255)), pageCount: image.pageCount,
             uploadedAt: clock.now(), redacted: masked != nil, intakeID: intakeID)

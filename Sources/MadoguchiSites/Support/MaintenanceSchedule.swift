@@ -1,5 +1,6 @@
 import Foundation
 import MadoguchiDatabase
+import MadoguchiDomain
 import Synchronization
 
 /// The upcoming maintenance windows, re-read at most every 15 seconds: the check runs on every
@@ -7,14 +8,14 @@ import Synchronization
 /// instance take effect at once; other instances follow within the 15 seconds.
 final class MaintenanceSchedule: Sendable {
     private let store: MaintenanceStore
-    private let cached = Mutex<(loadedAt: ContinuousClock.Instant, windows: [MaintenanceStore.Window])?>(nil)
+    private let cached = Mutex<(loadedAt: ContinuousClock.Instant, windows: [MaintenanceWindow])?>(nil)
     static let lifetime: Duration = .seconds(15)
 
     init(store: MaintenanceStore) {
         self.store = store
     }
 
-    func windows(now: Date) async throws -> [MaintenanceStore.Window] {
+    func windows(now: Date) async throws -> [MaintenanceWindow] {
         if let entry = cached.withLock({ $0 }), ContinuousClock.now - entry.loadedAt < Self.lifetime {
             return entry.windows.filter { $0.endsAt > now }
         }

@@ -1,7 +1,10 @@
 import Foundation
 
-/// What staff or a scanning station send to register an applicant, before validation.
-public struct ApplicantInput: Sendable, Codable, Equatable {
+/// An applicant (申請者): what staff or a scanning station send to register one (validated by
+/// `validated`), and what the pages and the API read back with its id and application IDs.
+public struct Applicant: Sendable, Codable, Equatable {
+    /// 0 until the applicant is registered.
+    public var id: Int64
     public var familyName: String
     public var givenName: String
     public var familyKana: String
@@ -15,10 +18,16 @@ public struct ApplicantInput: Sendable, Codable, Equatable {
     public var phone: String
     public var notes: String
     public var applicationIDs: [String]
+    public var createdAt: Date?
 
-    public init(familyName: String, givenName: String = "", familyKana: String, givenKana: String = "", birthDate: String,
+    public var fullName: String { givenName.isEmpty ? familyName : "\(familyName)　\(givenName)" }
+    public var fullKana: String { givenKana.isEmpty ? familyKana : "\(familyKana)　\(givenKana)" }
+
+    public init(id: Int64 = 0, familyName: String, givenName: String = "", familyKana: String, givenKana: String = "", birthDate: String,
                 sex: String = "unspecified", postalCode: String = "", address: String = "", phone: String = "", notes: String = "",
-                applicationIDs: [String] = []) {
+                applicationIDs: [String] = [], createdAt: Date? = nil) {
+        self.id = id
+        self.createdAt = createdAt
         self.familyName = familyName
         self.givenName = givenName
         self.familyKana = familyKana
@@ -33,13 +42,14 @@ public struct ApplicantInput: Sendable, Codable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case familyName, givenName, familyKana, givenKana, birthDate, sex, postalCode, address, phone, notes, applicationIDs
+        case id, familyName, givenName, familyKana, givenKana, birthDate, sex, postalCode, address, phone, notes, applicationIDs, createdAt
     }
 
     /// Missing keys mean empty, so API clients send only what they have.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         func text(_ key: CodingKeys) throws -> String { try c.decodeIfPresent(String.self, forKey: key) ?? "" }
+        // An id or a creation time in a request body is ignored: they are the database's.
         self.init(familyName: try text(.familyName), givenName: try text(.givenName), familyKana: try text(.familyKana),
                   givenKana: try text(.givenKana), birthDate: try text(.birthDate), sex: try c.decodeIfPresent(String.self, forKey: .sex) ?? "unspecified",
                   postalCode: try text(.postalCode), address: try text(.address), phone: try text(.phone), notes: try text(.notes),
@@ -47,7 +57,7 @@ public struct ApplicantInput: Sendable, Codable, Equatable {
     }
 
     /// The cleaned input (trimmed, kana in katakana, IDs as plain digits), or every problem found.
-    public func validated(today: Date) -> Result<ApplicantInput, InvalidInput> {
+    public func validated(today: Date) -> Result<Applicant, InvalidInput> {
         var problems: [FieldProblem] = []
         var clean = self
         func trimmed(_ s: String) -> String { s.trimmingCharacters(in: .whitespacesAndNewlines) }

@@ -66,8 +66,24 @@ public struct AuditEntry: Sendable, Codable, Equatable {
         return data
     }
 
-    var event: AuditEvent {
+    public var event: AuditEvent {
         AuditEvent(actorUserID: actorUserID, actorLogin: actorLogin, action: action, recordType: recordType, recordID: recordID,
                    sourceAddress: sourceAddress, result: AuditResult(rawValue: result) ?? .failure, detail: detail, requestID: requestID)
+    }
+
+    public init(id: Int64, occurredAtMicros: Int64, actorUserID: Int64? = nil, actorLogin: String, action: String, recordType: String, recordID: String, sourceAddress: String, result: String, detail: String, requestID: String, previousHash: Data, hash: Data) {
+        self.id = id
+        self.occurredAtMicros = occurredAtMicros
+        self.actorUserID = actorUserID
+        self.actorLogin = actorLogin
+        self.action = action
+        self.recordType = recordType
+        self.recordID = recordID
+        self.sourceAddress = sourceAddress
+        self.result = result
+        self.detail = detail
+        self.requestID = requestID
+        self.previousHash = previousHash
+        self.hash = hash
     }
 }

@@ -1,4 +1,4 @@
-import MadoguchiDomain
+
 
 /// Why a ledger change was refused; the message is for staff.
 public enum LedgerError: Error, Sendable, Equatable {

@@ -17,6 +17,13 @@ public enum JapaneseDate {
         return String(format: "%04d-%02d-%02d %02d:%02d", c.year!, c.month!, c.day!, c.hour!, c.minute!)
     }
 
+    /// `09:00〜09:30` in Tokyo time: a slot's or a booking's time.
+    public static func timeRange(_ start: Date, _ end: Date) -> String {
+        let c = calendar
+        func hm(_ d: Date) -> String { String(format: "%02d:%02d", c.component(.hour, from: d), c.component(.minute, from: d)) }
+        return "\(hm(start))〜\(hm(end))"
+    }
+
     /// `令和8年11月29日` — eras from Meiji 6 (when the Gregorian calendar was adopted) on.
     public static func wareki(_ date: Date) -> String {
         let c = calendar.dateComponents([.year, .month, .day], from: date)

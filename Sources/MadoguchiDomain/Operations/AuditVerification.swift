@@ -1,0 +1,14 @@
+import Foundation
+
+/// Result of walking the whole chain.
+public struct AuditVerification: Sendable {
+    public var checked: Int
+    /// The first entry whose stored hash or link does not match, with the reason.
+    public var firstBroken: (id: Int64, reason: String)?
+    public var isIntact: Bool { firstBroken == nil }
+
+    public init(checked: Int, firstBroken: (id: Int64, reason: String)? = nil) {
+        self.checked = checked
+        self.firstBroken = firstBroken
+    }
+}
