@@ -23,6 +23,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", exact: "2.13.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", exact: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio.git", exact: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-metrics.git", exact: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", exact: "2.4.1"),
+        .package(url: "https://github.com/vapor/multipart-kit.git", exact: "4.7.1"),
     ],
     targets: [
         // Pure rules and value types: permissions, password policy, identifiers, the privacy guard.
@@ -97,17 +100,32 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The use-case layer: one desk per area (booking, slots, ledger, archive, intake, accounts,
+        // statistics, operations, audit). A desk owns its transactions and writes its audit rows;
+        // it takes a Caller value, never an HTTP request. Sites, CLI and workers all call desks.
+        .target(
+            name: "MadoguchiServices",
+            dependencies: [
+                "MadoguchiDomain", "MadoguchiDatabase", "MadoguchiArchive", "MadoguchiImaging", "MadoguchiJobs", "MadoguchiReports",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The two HTTP sites (resident and staff): routes, middleware, templates, static assets.
+        // HTTP only: parse, call one desk, render.
         .target(
             name: "MadoguchiSites",
             dependencies: [
+                "MadoguchiServices",
                 "MadoguchiDomain",
-                "MadoguchiDatabase",
-                "MadoguchiArchive",
-                "MadoguchiImaging",
-                "MadoguchiJobs",
                 "MadoguchiReports",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "MultipartKit", package: "multipart-kit"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -119,6 +137,7 @@ let package = Package(
         .target(
             name: "MadoguchiCLI",
             dependencies: [
+                "MadoguchiServices",
                 "MadoguchiDomain",
                 "MadoguchiDatabase",
                 "MadoguchiArchive",
@@ -178,7 +197,7 @@ let package = Package(
         .testTarget(
             name: "MadoguchiSitesTests",
             dependencies: [
-                "MadoguchiSites", "MadoguchiTestSupport", "MadoguchiCLI", "MadoguchiArchive",
+                "MadoguchiSites", "MadoguchiServices", "MadoguchiTestSupport", "MadoguchiCLI", "MadoguchiArchive", "MadoguchiDatabase",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],

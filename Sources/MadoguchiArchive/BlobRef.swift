@@ -33,10 +33,20 @@ public struct BlobRef: Hashable, Comparable, Sendable, Codable, CustomStringConv
 public struct BlobInfo: Hashable, Sendable, Codable {
     public let ref: BlobRef
     public let size: Int64
+    /// When the store last wrote it, where the backend says (garbage collection keeps young
+    /// orphans: an upload in progress has its blob before its row). Not part of equality.
+    public let modifiedAt: Date?
 
-    public init(ref: BlobRef, size: Int64) {
+    public init(ref: BlobRef, size: Int64, modifiedAt: Date? = nil) {
         self.ref = ref
         self.size = size
+        self.modifiedAt = modifiedAt
+    }
+
+    public static func == (a: BlobInfo, b: BlobInfo) -> Bool { a.ref == b.ref && a.size == b.size }
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(ref)
+        hasher.combine(size)
     }
 }
 

@@ -31,6 +31,9 @@ public protocol BlobEnumerator: Sendable {
 public protocol BlobRemover: Sendable {
     /// Returns false when there was no such blob.
     func remove(_ ref: BlobRef) async throws -> Bool
+    /// Deletes what interrupted puts left behind (temporary files, unfinished multipart uploads)
+    /// that is older than `cutoff`; returns how many.
+    func removeIncompleteUploads(olderThan cutoff: Date) async throws -> Int
 }
 
 /// Everything a backend offers. Every backend passes the same conformance suite.

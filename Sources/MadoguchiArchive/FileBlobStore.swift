@@ -10,7 +10,7 @@ import Glibc
 ///
 /// A put writes to a temporary file in the target folder, fsyncs it, renames it into place and
 /// fsyncs the folder, so after `put` returns the blob survives a crash or power loss, and a
-/// crash during `put` leaves only a temporary file (removed by `removeTemporaryFiles`).
+/// crash during `put` leaves only a temporary file (removed by `removeIncompleteUploads`).
 /// Blob files are read-only: content-addressed data never changes.
 public struct FileBlobStore: BlobReceiver, BlobFetcher, BlobStatter, BlobEnumerator, BlobRemover {
     public let root: URL
@@ -96,7 +96,8 @@ public struct FileBlobStore: BlobReceiver, BlobFetcher, BlobStatter, BlobEnumera
             if errno == ENOENT { return nil }
             throw BlobStoreError.io("stat \(ref): \(String(cString: strerror(errno)))")
         }
-        return BlobInfo(ref: ref, size: Int64(info.st_size))
+        return BlobInfo(ref: ref, size: Int64(info.st_size),
+                        modifiedAt: Date(timeIntervalSince1970: TimeInterval(info.st_mtim.tv_sec) + TimeInterval(info.st_mtim.tv_nsec) / 1e9))
     }
 
     public func enumerate(after: BlobRef?, limit: Int) async throws -> [BlobInfo] {
@@ -109,8 +110,8 @@ public struct FileBlobStore: BlobReceiver, BlobFetcher, BlobStatter, BlobEnumera
                 let secondPath = firstPath.appendingPathComponent(second)
                 for name in try Self.sortedEntries(secondPath.path) where name > afterHex {
                     guard let ref = BlobRef(hex: name) else { continue }
-                    let size = (try? fm.attributesOfItem(atPath: secondPath.appendingPathComponent(name).path)[.size] as? Int64) ?? 0
-                    result.append(BlobInfo(ref: ref, size: size))
+                    let attributes = try? fm.attributesOfItem(atPath: secondPath.appendingPathComponent(name).path)
+                    result.append(BlobInfo(ref: ref, size: attributes?[.size] as? Int64 ?? 0, modifiedAt: attributes?[.modificationDate] as? Date))
                     if result.count == limit { return result }
                 }
             }
@@ -129,11 +130,14 @@ public struct FileBlobStore: BlobReceiver, BlobFetcher, BlobStatter, BlobEnumera
     }
 
     /// Deletes temporary files left by puts that a crash interrupted; returns how many.
-    @discardableResult
-    public func removeTemporaryFiles() throws -> Int {
-        let leftovers = try Self.sortedEntries(root.path).filter { $0.hasPrefix(Self.temporaryPrefix) }
-        for name in leftovers { unlink(root.appendingPathComponent(name).path) }
-        return leftovers.count
+    public func removeIncompleteUploads(olderThan cutoff: Date) async throws -> Int {
+        var removed = 0
+        for name in try Self.sortedEntries(root.path) where name.hasPrefix(Self.temporaryPrefix) {
+            let path = root.appendingPathComponent(name).path
+            let modified = (try? FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as? Date) ?? .distantPast
+            if modified < cutoff, unlink(path) == 0 { removed += 1 }
+        }
+        return removed
     }
 
     static func sortedEntries(_ path: String) throws -> [String] {

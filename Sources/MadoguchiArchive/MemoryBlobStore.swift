@@ -43,6 +43,9 @@ public final class MemoryBlobStore: BlobReceiver, BlobFetcher, BlobStatter, Blob
         blobs.withLock { $0.removeValue(forKey: ref) != nil }
     }
 
+    /// Nothing is ever left half-written in memory.
+    public func removeIncompleteUploads(olderThan cutoff: Date) async throws -> Int { 0 }
+
     /// Test hook: replaces a blob's bytes without renaming it (simulated bit rot).
     public func corrupt(_ ref: BlobRef, with data: Data) {
         blobs.withLock { $0[ref] = data }

@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
 import Logging
-import MadoguchiDatabase
 import MadoguchiDomain
+import MadoguchiServices
 
 /// `madoguchi audit …`: check and read the audit log (E2).
 struct AuditCommand: AsyncParsableCommand {
@@ -16,8 +16,8 @@ struct AuditCommand: AsyncParsableCommand {
 
         func run() async throws {
             MadoguchiCommand.bootstrapLogging(defaultLevel: .warning)
-            let result = try await database.withDatabase(logger: Logger(label: "madoguchi.audit")) { db in
-                try await AuditLog(database: db).verify { checked in
+            let result = try await database.withDesks(logger: Logger(label: "madoguchi.audit")) { desks in
+                try await desks.audit.verify { checked in
                     FileHandle.standardError.write(Data("  checked \(checked) entries…\n".utf8))
                 }
             }
@@ -37,9 +37,7 @@ struct AuditCommand: AsyncParsableCommand {
         func run() async throws {
             MadoguchiCommand.bootstrapLogging(defaultLevel: .warning)
             let limit = limit
-            let entries = try await database.withDatabase(logger: Logger(label: "madoguchi.audit")) { db in
-                try await AuditLog(database: db).search(.init(limit: limit))
-            }
+            let entries = try await database.withDesks(logger: Logger(label: "madoguchi.audit")) { desks in try await desks.audit.tail(limit: limit) }
             for e in entries.reversed() {
                 print("\(e.id)\t\(JapaneseDate.dateTime(e.occurredAt))\t\(e.actorLogin)\t\(e.action)\t\(e.recordType) \(e.recordID)\t\(e.result)\t\(e.detail)")
             }

@@ -3,6 +3,9 @@ import Foundation
 import Logging
 import MadoguchiDatabase
 import PostgresNIO
+import CoreMetrics
+import MadoguchiArchive
+import MadoguchiServices
 
 /// Options every command that touches data shares: where the storage folder is. With
 /// `DATABASE_URL` set the database is that server; otherwise the private cluster in the folder.
@@ -48,5 +51,20 @@ struct DatabaseOptions: ParsableArguments {
         let started = try cluster.start(logger: logger)
         try cluster.createDatabaseIfNeeded("madoguchi", logger: logger)
         return (cluster.configuration(database: "madoguchi"), cluster, started)
+    }
+
+    /// The blob store of this storage folder.
+    func blobStore() throws -> any BlobStore {
+        try FileBlobStore(root: storageURL.appendingPathComponent("blobs"))
+    }
+
+    /// Opens the database (as `withDatabase`) and gives `body` the desks over it and the blob store:
+    /// operators' commands run the same rules, and write the same audit rows, as the sites.
+    func withDesks<T: Sendable>(logger: Logger, configuration: ServiceConfiguration = .fromEnvironment(),
+                                _ body: @Sendable (Desks) async throws -> T) async throws -> T {
+        let blobs = try blobStore()
+        return try await withDatabase(logger: logger) { db in
+            try await body(try Desks(configuration: configuration, database: db, blobs: blobs, metrics: NOOPMetricsHandler.instance))
+        }
     }
 }

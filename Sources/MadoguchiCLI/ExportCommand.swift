@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
-import MadoguchiDatabase
+import MadoguchiServices
 import MadoguchiDomain
 import MadoguchiReports
 
@@ -31,7 +31,7 @@ struct ExportCommand: AsyncParsableCommand {
     @Option(help: "Output file.") var output: String
 
     func validate() throws {
-        guard ExtractQuery.Dataset(rawValue: dataset) != nil else { throw ValidationError("dataset must be bookings or intakes") }
+        guard Extract.Dataset(rawValue: dataset) != nil else { throw ValidationError("dataset must be bookings or intakes") }
         guard TextEncoding(rawValue: encoding) != nil else { throw ValidationError("--encoding must be utf-8 or cp932") }
         for (name, value) in [("--from", from), ("--to", to)] where value != nil && CalendarDate(value!) == nil {
             throw ValidationError("\(name) must be YYYY-MM-DD")
@@ -42,7 +42,7 @@ struct ExportCommand: AsyncParsableCommand {
 
     func run() async throws {
         MadoguchiCommand.bootstrapLogging(defaultLevel: .warning)
-        let extract = ExtractQuery(dataset: ExtractQuery.Dataset(rawValue: dataset)!, from: from.flatMap(CalendarDate.init),
+        let extract = Extract(dataset: Extract.Dataset(rawValue: dataset)!, from: from.flatMap(CalendarDate.init),
                                    through: to.flatMap(CalendarDate.init), locationID: location, purpose: purpose.flatMap(BookingPurpose.init(rawValue:)),
                                    status: status.flatMap(BookingStatus.init(rawValue:)), channel: channel, ageMin: ageMin, ageMax: ageMax)
         let encoding = TextEncoding(rawValue: encoding)!
@@ -50,15 +50,21 @@ struct ExportCommand: AsyncParsableCommand {
         let partial = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).partial")
         let substitute = substitute
         let started = Date()
-        let (rows, replaced) = try await database.withDatabase(logger: Logger(label: "madoguchi.export")) { db in
+        let (rows, replaced) = try await database.withDesks(logger: Logger(label: "madoguchi.export")) { desks in
+            let export: TableExport
+            do {
+                export = try await desks.statistics.export(extract, encoding: encoding, substitute: substitute, caller: .command())
+            } catch let refused as UnencodableExport {
+                throw ValidationFailure(refused.characters.map(\.description).joined(separator: " / ") + " (use --encoding utf-8, or --substitute)")
+            }
             FileManager.default.createFile(atPath: partial.path, contents: nil)
             let handle = try FileHandle(forWritingTo: partial)
             defer { try? handle.close() }
-            let csv = CSVExport(encoding: encoding, columns: extract.columns, substitute: substitute)
+            let csv = CSVExport(encoding: encoding, columns: export.columns, substitute: substitute)
             var buffer = try csv.header()
             var rows = 0
             do {
-                try await extract.rows(on: db) { cells in
+                try await export.rows { cells in
                     buffer += try csv.line(cells)
                     rows += 1
                     if buffer.count >= 1 << 16 {
@@ -72,8 +78,6 @@ struct ExportCommand: AsyncParsableCommand {
                 try? FileManager.default.removeItem(at: partial)
                 throw ValidationFailure(problem.description + " (use --encoding utf-8, or --substitute)")
             }
-            try await AuditLog(database: db).record(.commandLine(action: "\(extract.dataset.rawValue).export", recordType: "extract", recordID: "",
-                                                                 detail: extract.summary + " encoding=\(encoding.rawValue) rows=\(rows)"))
             return (rows, csv.substituted)
         }
         for problem in replaced { FileHandle.standardError.write(Data("replaced: \(problem.description)\n".utf8)) }

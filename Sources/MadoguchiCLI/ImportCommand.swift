@@ -4,6 +4,7 @@ import Logging
 import MadoguchiDatabase
 import MadoguchiDomain
 import MadoguchiJobs
+import MadoguchiServices
 
 /// `madoguchi import …`: the card ledger's files (C3, C5, E5/F8). Every line is checked first;
 /// a file with any bad line writes nothing and every bad line is listed with its number.
@@ -56,7 +57,7 @@ struct ImportCommand: AsyncParsableCommand {
         @OptionGroup var options: FileOptions
 
         func run() async throws {
-            try await runLedgerImport(kind: .issuanceList, database: database, options: options)
+            try await runImport(.issuanceList, database: database, options: options)
         }
     }
 
@@ -68,7 +69,7 @@ struct ImportCommand: AsyncParsableCommand {
         @OptionGroup var options: FileOptions
 
         func run() async throws {
-            try await runLedgerImport(kind: .ledger, database: database, options: options)
+            try await runImport(.ledger, database: database, options: options)
         }
     }
 
@@ -80,53 +81,37 @@ struct ImportCommand: AsyncParsableCommand {
         @OptionGroup var options: FileOptions
 
         func run() async throws {
-            MadoguchiCommand.bootstrapLogging(defaultLevel: .warning)
-            let (data, layout) = try options.load()
-            let (name, dryRun) = ((options.file as NSString).lastPathComponent, options.dryRun)
-            let (report, seconds) = try await database.withDatabase(logger: Logger(label: "madoguchi.import")) { db in
-                let started = Date()
-                let report = try await RegistryImport(database: db).run(
-                    data, fileName: name, layout: layout, dryRun: dryRun, staffUserID: nil, now: Date(),
-                    audit: { rows, connection in
-                        try await AuditLog(database: db).record(.commandLine(action: "registry.import", recordType: "registry", recordID: name,
-                                                                            detail: "rows=\(rows)"), on: connection)
-                    }, progress: ImportCommand.progress)
-                return (report, Date().timeIntervalSince(started))
-            }
-            print("file: \(name) (\(report.encoding), \(report.lines) lines)")
-            if !report.ignoredHeaders.isEmpty { print("columns not read (never stored): \(report.ignoredHeaders.joined(separator: ", "))") }
-            guard report.problems.isEmpty else {
-                ImportCommand.printProblems(report.problems)
-                throw ExitCode(1)
-            }
-            print("\(dryRun ? "dry run: would replace" : "replaced") the registry extract with \(report.imported ?? 0) people in \(String(format: "%.1f", seconds)) s")
+            try await runImport(.registry, database: database, options: options)
         }
     }
 }
 
-func runLedgerImport(kind: LedgerImportWriter.Kind, database: DatabaseOptions, options: ImportCommand.FileOptions) async throws {
+/// One import from the command line, through the same desk as the upload page: progress on
+/// stderr, every bad line printed with its number (exit 1, nothing written), then a summary.
+func runImport(_ kind: ImportKind, database: DatabaseOptions, options: ImportCommand.FileOptions) async throws {
     MadoguchiCommand.bootstrapLogging(defaultLevel: .warning)
     let (data, layout) = try options.load()
-    let (name, dryRun) = ((options.file as NSString).lastPathComponent, options.dryRun)
-    let (report, seconds) = try await database.withDatabase(logger: Logger(label: "madoguchi.import")) { db in
+    let (name, dryRun, mapped) = ((options.file as NSString).lastPathComponent, options.dryRun, options.mapping != nil)
+    let (result, seconds) = try await database.withDesks(logger: Logger(label: "madoguchi.import")) { desks in
         // Timed from the file's bytes to the commit, without starting the database.
         let started = Date()
-        let report = try await LedgerImport(database: db).run(
-            data, fileName: name, kind: kind, layout: layout, dryRun: dryRun, staffUserID: nil, now: Date(),
-            audit: { outcome, connection in
-                try await AuditLog(database: db).record(.commandLine(
-                    action: "ledger.import", recordType: "ledger_import", recordID: String(outcome.importID),
-                    detail: "\(kind.rawValue) \(name) rows=\(outcome.rows) created=\(outcome.created) updated=\(outcome.updated) unchanged=\(outcome.unchanged)"),
-                    on: connection)
-            }, progress: ImportCommand.progress)
-        return (report, Date().timeIntervalSince(started))
+        let checked = try await desks.ledger.check(kind, data: data, fileName: name, layout: mapped ? layout : nil)
+        if case .ledger(let c) = checked { ImportCommand.progress(.checked(lines: c.lines)) }
+        if case .registry(let c) = checked { ImportCommand.progress(.checked(lines: c.lines)) }
+        let result = try await desks.ledger.run(checked, dryRun: dryRun, caller: .command(), progress: ImportCommand.progress)
+        return (result, Date().timeIntervalSince(started))
     }
-    print("file: \(name) (\(kind.label), \(report.encoding), \(report.lines) lines)")
-    if !report.ignoredHeaders.isEmpty { print("columns not read (never stored): \(report.ignoredHeaders.joined(separator: ", "))") }
-    guard report.problems.isEmpty, let outcome = report.outcome else {
-        ImportCommand.printProblems(report.problems)
+    print("file: \(name) (\(kind == .registry ? "" : LedgerImportWriter.Kind(rawValue: kind.rawValue)!.label + ", ")\(result.encoding), \(result.lines) lines)")
+    if !result.ignored.isEmpty { print("columns not read (never stored): \(result.ignored.joined(separator: ", "))") }
+    guard result.problems.isEmpty else {
+        ImportCommand.printProblems(result.problems)
         throw ExitCode(1)
     }
+    if let rows = result.registryRows {
+        print("\(dryRun ? "dry run: would replace" : "replaced") the registry extract with \(rows) people in \(String(format: "%.1f", seconds)) s")
+        return
+    }
+    guard let outcome = result.ledger else { throw ExitCode(1) }
     if let last = outcome.previousImports.last {
         print("note: a file with the same content was imported before (\(JapaneseDate.dateTime(last))); nothing is duplicated")
     }

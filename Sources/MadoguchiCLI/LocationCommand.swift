@@ -1,7 +1,8 @@
 import ArgumentParser
 import Foundation
 import Logging
-import MadoguchiDatabase
+import MadoguchiDomain
+import MadoguchiServices
 
 /// `madoguchi location …`: the offices with counters (庁舎・窓口) that intake, fees and bookings
 /// refer to. The booking issue adds their slot rules on the staff site.
@@ -17,15 +18,14 @@ struct LocationCommand: AsyncParsableCommand {
 
         func run() async throws {
             MadoguchiCommand.bootstrapLogging(defaultLevel: .warning)
-            let (name, address) = (name.trimmingCharacters(in: .whitespaces), address)
-            guard !name.isEmpty, name.count <= 100 else { throw ValidationError("--name must be 1-100 characters") }
-            let id = try await database.withDatabase(logger: Logger(label: "madoguchi.location")) { db in
-                try await db.transaction { connection in
-                    let id = try await IntakeStore(database: db).ensureLocation(name: name, address: address, on: connection)
-                    try await AuditLog(database: db).record(.commandLine(action: "location.create", recordType: "location",
-                                                                         recordID: String(id), detail: name), on: connection)
-                    return id
+            let (name, address) = (name, address)
+            let id: Int64
+            do {
+                id = try await database.withDesks(logger: Logger(label: "madoguchi.location")) { desks in
+                    try await desks.slots.ensureLocation(name: name, address: address, caller: .command())
                 }
+            } catch let invalid as InvalidInput {
+                throw ValidationFailure(invalid.problems.map(\.message).joined(separator: " "))
             }
             print("location \(id): \(name)")
         }
@@ -37,9 +37,7 @@ struct LocationCommand: AsyncParsableCommand {
 
         func run() async throws {
             MadoguchiCommand.bootstrapLogging(defaultLevel: .warning)
-            let locations = try await database.withDatabase(logger: Logger(label: "madoguchi.location")) { db in
-                try await SlotStore(database: db).locations()
-            }
+            let locations = try await database.withDesks(logger: Logger(label: "madoguchi.location")) { desks in try await desks.slots.locations() }
             for location in locations { print("\(location.id)\t\(location.name)\t\(location.address)") }
         }
     }

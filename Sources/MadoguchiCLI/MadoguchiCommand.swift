@@ -46,3 +46,9 @@ struct VersionCommand: ParsableCommand {
         print("madoguchi \(MadoguchiVersion.current)")
     }
 }
+
+/// A user-facing failure of a command: printed without a stack, exit status 1.
+struct ValidationFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import MadoguchiDatabase
 import MadoguchiDomain
+import MadoguchiServices
 
 /// `madoguchi seed bookings --count N --years Y`: realistic volume for trying the statistics and
 /// measuring them (D1 speed). Generated inside PostgreSQL in batches with progress; the rows are
@@ -93,8 +94,8 @@ struct SeedCommand: AsyncParsableCommand {
             // Fresh statistics and visibility map, as autovacuum would give a database that grew slowly.
             try await db.client.execute("VACUUM (ANALYZE) booking", logger: logger)
             try await db.client.execute("VACUUM (ANALYZE) slot", logger: logger)
-            try await AuditLog(database: db).record(.commandLine(action: "seed.bookings", recordType: "booking", recordID: "",
-                                                                 detail: "count=\(count) years=\(years)"))
+            try await AuditLog(database: db).record(AuditEvent(actorUserID: nil, actorLogin: "cli:\(NSUserName())", action: "seed.bookings",
+                                                               recordType: "booking", sourceAddress: "cli", detail: "count=\(count) years=\(years)"))
         }
         print("\(count) bookings generated in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
     }

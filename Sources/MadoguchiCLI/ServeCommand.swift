@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import MadoguchiArchive
 import MadoguchiDatabase
+import MadoguchiServices
 import MadoguchiJobs
 import MadoguchiDomain
 import MadoguchiSites
@@ -45,29 +46,24 @@ struct ServeCommand: AsyncParsableCommand {
         if configuration.snapshotDirectory == nil { configuration.snapshotDirectory = database.storageURL.appendingPathComponent("snapshots") }
         let siteConfiguration = configuration
         let demo = demo
-        let storage = database.storageURL
+        let blobs = try database.blobStore()
         try await database.withDatabase(logger: logger) { database in
-            let seeding = FirstStart(database: database, hasher: PasswordHasher(cost: siteConfiguration.bcryptCost))
-            try await seeding.seedAdministrator()
-            if demo { try await seeding.seedDemoStaff() }
-            let blobs = try FileBlobStore(root: storage.appendingPathComponent("blobs"))
-            let services = try await SiteServices(configuration: siteConfiguration, database: database, blobs: blobs, logger: logger)
-            var runnable: [any Service] = [SessionPurger(sessions: services.sessions, uploads: ImportUploadStore(database: services.database), logger: logger)]
-            if let minute = siteConfiguration.snapshotMinuteOfDay, let directory = siteConfiguration.snapshotDirectory {
-                let nightly = NightlySnapshots(
-                    snapshotter: Snapshotter(database: database, blobs: blobs, library: SnapshotLibrary(directory: directory)),
-                    runs: JobRunStore(database: database),
-                    policy: RetentionPolicy(daily: siteConfiguration.snapshotKeepDaily, weekly: siteConfiguration.snapshotKeepWeekly,
-                                            monthly: siteConfiguration.snapshotKeepMonthly),
-                    minuteOfDay: minute, blobCopy: siteConfiguration.snapshotBlobCopy, logger: logger)
+            let metrics = SiteMetrics()
+            let desks = try Desks(configuration: siteConfiguration.service, database: database, blobs: blobs,
+                                  metrics: metrics.factory)
+            try await desks.firstStart.seedAdministrator()
+            if demo { try await desks.firstStart.seedDemoStaff() }
+            let environment = try await SiteEnvironment(configuration: siteConfiguration, desks: desks, metrics: metrics, logger: logger)
+            var runnable: [any Service] = [SessionPurger(accounts: desks.accounts, ledger: desks.ledger, logger: logger)]
+            if let nightly = desks.operations.nightlySnapshots(logger: logger) {
                 runnable.append(NightlySnapshotService(nightly: nightly, logger: logger))
             }
             if siteConfiguration.site != .staff {
-                runnable.append(Sites.residentApplication(services, logger: logger))
+                runnable.append(Sites.residentApplication(environment))
                 print("resident site: http://\(siteConfiguration.host):\(siteConfiguration.residentPort)/")
             }
             if siteConfiguration.site != .resident {
-                runnable.append(try Sites.staffApplication(services, logger: logger))
+                runnable.append(try Sites.staffApplication(environment))
                 print("staff site:    http://\(siteConfiguration.host):\(siteConfiguration.staffPort)/login")
             }
             fflush(nil)
@@ -82,14 +78,14 @@ struct ServeCommand: AsyncParsableCommand {
 /// Deletes expired sessions every ten minutes, so the table does not grow with abandoned logins,
 /// and checked imports nobody confirmed within their hour (they hold personal data).
 struct SessionPurger: Service {
-    let sessions: StaffSessionStore
-    let uploads: ImportUploadStore
+    let accounts: AccountDesk
+    let ledger: LedgerDesk
     let logger: Logger
 
     func run() async throws {
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
-            do { try await sessions.purgeExpired() } catch { logger.warning("session purge failed", metadata: ["error": "\(error)"]) }
-            do { try await uploads.purge(now: Date()) } catch { logger.warning("import upload purge failed", metadata: ["error": "\(error)"]) }
+            do { try await accounts.purgeExpiredSessions() } catch { logger.warning("session purge failed", metadata: ["error": "\(error)"]) }
+            do { try await ledger.purgeExpiredUploads() } catch { logger.warning("import upload purge failed", metadata: ["error": "\(error)"]) }
             do {
                 try await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(600)) }
             } catch {

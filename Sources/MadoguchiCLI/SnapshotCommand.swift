@@ -4,6 +4,7 @@ import Logging
 import MadoguchiArchive
 import MadoguchiDatabase
 import MadoguchiJobs
+import MadoguchiServices
 import PostgresNIO
 
 /// `madoguchi snapshot …` (F4): take, list, verify, prune and restore snapshots.
@@ -38,20 +39,9 @@ struct SnapshotCommand: AsyncParsableCommand {
         func run() async throws {
             MadoguchiCommand.bootstrapLogging(defaultLevel: .warning)
             let library = location.library(storage: database.storageURL)
-            let blobs = try FileBlobStore(root: database.storageURL.appendingPathComponent("blobs"))
             let copy = withBlobs.map { URL(fileURLWithPath: $0).standardizedFileURL }
-            let manifest = try await database.withDatabase(logger: Logger(label: "madoguchi.snapshot")) { db in
-                let runs = JobRunStore(database: db)
-                let run = try await runs.start(kind: "snapshot", trigger: "command")
-                do {
-                    let manifest = try await Snapshotter(database: db, blobs: blobs, library: library)
-                        .create(trigger: "command", blobCopy: copy, progress: SnapshotCommand.say)
-                    if let run { try await runs.finish(run, ok: true, snapshotID: manifest.id, detail: "command") }
-                    return manifest
-                } catch {
-                    if let run { try? await runs.finish(run, ok: false, detail: String(describing: error)) }
-                    throw error
-                }
+            let manifest = try await database.withDesks(logger: Logger(label: "madoguchi.snapshot")) { desks in
+                try await desks.operations.takeSnapshot(trigger: "command", library: library, blobCopy: copy, progress: SnapshotCommand.say)
             }
             print("\(manifest.id)\t\(library.directory.appendingPathComponent(manifest.id).path)")
         }

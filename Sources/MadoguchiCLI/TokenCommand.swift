@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
-import MadoguchiDatabase
+import MadoguchiServices
 import MadoguchiDomain
 
 /// `madoguchi token …`: bearer tokens for integrations.
@@ -20,19 +20,10 @@ struct TokenCommand: AsyncParsableCommand {
         func run() async throws {
             MadoguchiCommand.bootstrapLogging(defaultLevel: .warning)
             let (login, name, expiresDays) = (login, name, expiresDays)
-            let token = try await database.withDatabase(logger: Logger(label: "madoguchi.token")) { db in
-                guard let user = try await StaffUserStore(database: db).find(login: login), user.active else {
-                    throw ValidationFailure("no active user \(login)")
-                }
+            let token = try await database.withDesks(logger: Logger(label: "madoguchi.token")) { desks in
+                guard let user = try await desks.accounts.user(login: login), user.active else { throw ValidationFailure("no active user \(login)") }
                 let expires = expiresDays.map { Date().addingTimeInterval(TimeInterval($0) * 86_400) }
-                return try await db.transaction { connection in
-                    let (id, token) = try await ApiTokenStore(database: db, clock: SystemTimeSource())
-                        .create(userID: user.id, name: name, expiresAt: expires, on: connection)
-                    try await AuditLog(database: db).record(
-                        .commandLine(action: "token.create", recordType: "api_token", recordID: String(id),
-                                     detail: "user=\(login) name=\(name)"), on: connection)
-                    return token
-                }
+                return try await desks.accounts.createToken(for: user, name: name, expiresAt: expires, caller: .command()).token
             }
             print(token)
         }
@@ -44,9 +35,7 @@ struct TokenCommand: AsyncParsableCommand {
 
         func run() async throws {
             MadoguchiCommand.bootstrapLogging(defaultLevel: .warning)
-            let tokens = try await database.withDatabase(logger: Logger(label: "madoguchi.token")) { db in
-                try await ApiTokenStore(database: db, clock: SystemTimeSource()).list()
-            }
+            let tokens = try await database.withDesks(logger: Logger(label: "madoguchi.token")) { desks in try await desks.accounts.tokens() }
             for t in tokens {
                 let state = t.revokedAt != nil ? "revoked" : (t.expiresAt.map { $0 < Date() } ?? false) ? "expired" : "active"
                 print("\(t.id)\t\(t.login)\t\(t.name)\t\(state)\tcreated \(JapaneseDate.dateTime(t.createdAt))")
@@ -62,15 +51,8 @@ struct TokenCommand: AsyncParsableCommand {
         func run() async throws {
             MadoguchiCommand.bootstrapLogging(defaultLevel: .warning)
             let id = id
-            let revoked = try await database.withDatabase(logger: Logger(label: "madoguchi.token")) { db in
-                try await db.transaction { connection in
-                    let done = try await ApiTokenStore(database: db, clock: SystemTimeSource()).revoke(id: id, on: connection)
-                    if done {
-                        try await AuditLog(database: db).record(
-                            .commandLine(action: "token.revoke", recordType: "api_token", recordID: String(id)), on: connection)
-                    }
-                    return done
-                }
+            let revoked = try await database.withDesks(logger: Logger(label: "madoguchi.token")) { desks in
+                try await desks.accounts.revokeToken(id: id, caller: .command())
             }
             guard revoked else { throw ValidationFailure("no active token \(id)") }
             print("revoked token \(id)")

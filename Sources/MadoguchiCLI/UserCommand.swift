@@ -1,11 +1,11 @@
 import ArgumentParser
 import Foundation
 import Logging
-import MadoguchiDatabase
 import MadoguchiDomain
-import PostgresNIO
+import MadoguchiServices
 
-/// `madoguchi user …`: staff accounts from the command line (E1).
+/// `madoguchi user …`: staff accounts from the command line (E1), through the same desk as the
+/// administration pages (same checks, same audit rows, with the OS account as the actor).
 struct UserCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "user", abstract: "Manage staff accounts.",
@@ -19,21 +19,15 @@ struct UserCommand: AsyncParsableCommand {
         return line
     }
 
-    static func audit(_ database: Database, action: String, userID: Int64, detail: String = "",
-                      on connection: PostgresConnection) async throws {
-        try await AuditLog(database: database).record(
-            .commandLine(action: action, recordType: "staff_user", recordID: String(userID), detail: detail), on: connection)
-    }
-
-    /// Finds `login`, then runs `change` and its audit entry in one transaction.
-    static func changeUser(_ options: DatabaseOptions, login: String, action: String, detail: String = "",
-                           _ change: @escaping @Sendable (StaffUserStore, StaffUser, PostgresConnection) async throws -> Void) async throws {
-        try await options.withDatabase(logger: Logger(label: "madoguchi.user")) { db in
-            let users = StaffUserStore(database: db)
-            guard let user = try await users.find(login: login) else { throw ValidationFailure("no user \(login)") }
-            try await db.transaction { connection in
-                try await change(users, user, connection)
-                try await audit(db, action: action, userID: user.id, detail: detail, on: connection)
+    /// Finds `login`, then runs `change` with the desks.
+    static func changeUser(_ options: DatabaseOptions, login: String,
+                           _ change: @escaping @Sendable (AccountDesk, StaffUser) async throws -> Void) async throws {
+        try await options.withDesks(logger: Logger(label: "madoguchi.user")) { desks in
+            guard let user = try await desks.accounts.user(login: login) else { throw ValidationFailure("no user \(login)") }
+            do {
+                try await change(desks.accounts, user)
+            } catch let refused as AccountDesk.Refused {
+                throw ValidationFailure(refused.messages.joined(separator: " "))
             }
         }
     }
@@ -51,21 +45,15 @@ struct UserCommand: AsyncParsableCommand {
             MadoguchiCommand.bootstrapLogging(defaultLevel: .warning)
             guard passwordStdin else { throw ValidationError("pass the password on standard input with --password-stdin") }
             let password = try UserCommand.readPassword()
-            if let problem = PasswordPolicy().violations(password: password, login: login).first { throw ValidationFailure(problem) }
-            guard login.range(of: #"^[a-z0-9][a-z0-9._-]{1,31}$"#, options: .regularExpression) != nil else {
-                throw ValidationFailure("login must be 2-32 characters of a-z 0-9 . _ -")
-            }
             let (login, roles, name, mustChange) = (login, role, displayName ?? login, mustChange)
-            let id = try await database.withDatabase(logger: Logger(label: "madoguchi.user")) { db in
-                let users = StaffUserStore(database: db)
-                if try await users.find(login: login) != nil { throw ValidationFailure(StaffUserError.loginTaken(login).description) }
-                let hash = PasswordHasher().hash(password)
-                return try await db.transaction { connection in
-                    let id = try await users.create(login: login, displayName: name, passwordHash: hash, roles: roles,
-                                                    mustChangePassword: mustChange, on: connection)
-                    try await UserCommand.audit(db, action: "user.create", userID: id, detail: "roles=\(roles.joined(separator: ","))",
-                                                on: connection)
-                    return id
+            let id = try await database.withDesks(logger: Logger(label: "madoguchi.user")) { desks in
+                do {
+                    return try await desks.accounts.createUser(login: login, displayName: name, password: password, roles: roles,
+                                                               mustChange: mustChange, caller: .command()).id
+                } catch let refused as AccountDesk.Refused {
+                    throw ValidationFailure(refused.messages.joined(separator: " "))
+                } catch let error as StaffUserError {
+                    throw ValidationFailure(error.description)
                 }
             }
             print("created user \(login) (id \(id)) with roles \(roles.joined(separator: ", "))")
@@ -78,8 +66,8 @@ struct UserCommand: AsyncParsableCommand {
 
         func run() async throws {
             MadoguchiCommand.bootstrapLogging(defaultLevel: .warning)
-            let users = try await database.withDatabase(logger: Logger(label: "madoguchi.user")) { db in
-                try await StaffUserStore(database: db).all()
+            let users = try await database.withDesks(logger: Logger(label: "madoguchi.user")) { desks in
+                try await desks.accounts.allUsers()
             }
             for user in users {
                 let state = !user.active ? "inactive" : user.isLocked ? "LOCKED" : "active"
@@ -95,9 +83,7 @@ struct UserCommand: AsyncParsableCommand {
 
         func run() async throws {
             MadoguchiCommand.bootstrapLogging(defaultLevel: .warning)
-            try await UserCommand.changeUser(database, login: login, action: "user.unlock") { users, user, connection in
-                try await users.unlock(id: user.id, on: connection)
-            }
+            try await UserCommand.changeUser(database, login: login) { accounts, user in try await accounts.unlock(user, caller: .command()) }
             print("unlocked \(login)")
         }
     }
@@ -113,11 +99,8 @@ struct UserCommand: AsyncParsableCommand {
             MadoguchiCommand.bootstrapLogging(defaultLevel: .warning)
             guard passwordStdin else { throw ValidationError("pass the password on standard input with --password-stdin") }
             let password = try UserCommand.readPassword()
-            if let problem = PasswordPolicy().violations(password: password, login: login).first { throw ValidationFailure(problem) }
-            let hash = PasswordHasher().hash(password)
-            try await UserCommand.changeUser(database, login: login, action: "user.reset-password") { users, user, connection in
-                try await users.setPassword(id: user.id, hash: hash, mustChange: true, on: connection)
-                try await users.unlock(id: user.id, on: connection)
+            try await UserCommand.changeUser(database, login: login) { accounts, user in
+                _ = try await accounts.resetPassword(user, to: password, unlock: true, caller: .command())
             }
             print("password of \(login) reset; it must be changed at next login")
         }
@@ -130,18 +113,10 @@ struct UserCommand: AsyncParsableCommand {
 
         func run() async throws {
             MadoguchiCommand.bootstrapLogging(defaultLevel: .warning)
-            try await UserCommand.changeUser(database, login: login, action: "user.update", detail: "deactivated") { users, user, connection in
-                try await users.update(id: user.id, displayName: user.displayName, active: false, on: connection)
+            try await UserCommand.changeUser(database, login: login) { accounts, user in
+                try await accounts.updateUser(user, displayName: user.displayName, active: false, roles: user.roles, caller: .command())
             }
             print("disabled \(login)")
         }
-    }
-}
-
-extension AuditEvent {
-    /// An operator's action from the shell: the OS account is the actor.
-    static func commandLine(action: String, recordType: String, recordID: String, detail: String = "") -> AuditEvent {
-        AuditEvent(actorUserID: nil, actorLogin: "cli:\(NSUserName())", action: action, recordType: recordType,
-                   recordID: recordID, sourceAddress: "cli", detail: detail)
     }
 }

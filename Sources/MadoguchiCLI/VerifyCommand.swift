@@ -2,8 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import MadoguchiArchive
-import MadoguchiDatabase
-import MadoguchiSites
+import MadoguchiServices
 
 /// `madoguchi verify`: the archive's integrity check (B4; DESIGN integrity rules).
 struct VerifyCommand: AsyncParsableCommand {
@@ -17,21 +16,11 @@ struct VerifyCommand: AsyncParsableCommand {
 
     func run() async throws {
         MadoguchiCommand.bootstrapLogging(defaultLevel: .warning)
-        let (storage, rehash) = (database.storageURL, !quick)
-        let report = try await database.withDatabase(logger: Logger(label: "madoguchi.verify")) { db in
-            let verifier = ArchiveVerifier(blobs: try FileBlobStore(root: storage.appendingPathComponent("blobs")),
-                                           documents: DocumentStore(database: db))
-            let runs = JobRunStore(database: db)
-            let run = try await runs.start(kind: "verify", trigger: "command")
-            let report = try await verifier.verify(rehash: rehash) { count in
+        let rehash = !quick
+        let report = try await database.withDesks(logger: Logger(label: "madoguchi.verify")) { desks in
+            try await desks.archive.verify(rehash: rehash, trigger: "command") { count in
                 FileHandle.standardError.write(Data("  checked \(count) blobs…\n".utf8))
             }
-            // Recorded for the status page: when the archive was last checked, and what was found.
-            if let run {
-                try await runs.finish(run, ok: report.isHealthy, detail: "checked=\(report.checked) corrupt=\(report.corrupt.count) "
-                                      + "missing=\(report.missing.count) orphans=\(report.orphans.count)\(rehash ? "" : " quick")")
-            }
-            return report
         }
         print("checked \(report.checked) blobs (\(report.bytes / 1_048_576) MiB)\(rehash ? ", re-hashed" : ", sizes only")")
         for sha in report.corrupt { print("CORRUPT  \(sha)") }
@@ -54,23 +43,9 @@ struct GCCommand: AsyncParsableCommand {
 
     func run() async throws {
         MadoguchiCommand.bootstrapLogging(defaultLevel: .warning)
-        let (storage, graceHours, delete) = (database.storageURL, graceHours, delete)
-        let removed = try await database.withDatabase(logger: Logger(label: "madoguchi.gc")) { db in
-            let store = try FileBlobStore(root: storage.appendingPathComponent("blobs"))
-            let documents = DocumentStore(database: db)
-            let report = try await ArchiveVerifier(blobs: store, documents: documents).verify(rehash: false)
-            let cutoff = Date().addingTimeInterval(-Double(graceHours) * 3600)
-            var removed: [BlobInfo] = []
-            for orphan in report.orphans {
-                let modified = (try? FileManager.default.attributesOfItem(atPath: store.path(for: orphan.ref))[.modificationDate] as? Date) ?? Date()
-                guard modified < cutoff else { continue }
-                // Checked again just before deleting: a row may have arrived since the walk.
-                if try await documents.isKnownBlob(sha256: orphan.ref.hex) { continue }
-                if delete { _ = try await store.remove(orphan.ref) }
-                removed.append(orphan)
-            }
-            if delete { try store.removeTemporaryFiles() }
-            return removed
+        let (graceHours, delete) = (graceHours, delete)
+        let removed = try await database.withDesks(logger: Logger(label: "madoguchi.gc")) { desks in
+            try await desks.archive.collectGarbage(grace: TimeInterval(graceHours) * 3600, delete: delete)
         }
         for blob in removed { print("\(delete ? "removed" : "would remove")  \(blob.ref.hex) (\(blob.size) bytes)") }
         print("\(removed.count) orphan blob(s) older than \(graceHours) h \(delete ? "removed" : "found; run with --delete to remove them")")

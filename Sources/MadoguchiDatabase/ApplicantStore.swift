@@ -76,17 +76,13 @@ public struct ApplicantStore: Sendable {
                AND ($4::text IS NULL OR EXISTS (SELECT 1 FROM applicant_application p WHERE p.applicant_id = a.id AND p.application_id = $4))
              ORDER BY a.kana_key, a.birth_date, a.id LIMIT $5
             """
-        query.binds.append(kana.flatMap(Kana.searchKey).map(Self.escapeLike))
-        query.binds.append(name.map { Self.escapeLike($0.replacingOccurrences(of: " ", with: "").replacingOccurrences(of: "\u{3000}", with: "")) })
+        query.binds.append(kana.flatMap(Kana.searchKey).map(SQLText.likeEscaped))
+        query.binds.append(name.map { SQLText.likeEscaped($0.replacingOccurrences(of: " ", with: "").replacingOccurrences(of: "\u{3000}", with: "")) })
         query.binds.append(birthDate)
         query.binds.append(applicationID)
         query.binds.append(Int64(limit))
         return try await applicants(query, on: database.client)
     }
 
-    /// LIKE treats % and _ as wildcards: a typed one is a literal.
-    static func escapeLike(_ text: String) -> String {
-        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
-    }
 }
 

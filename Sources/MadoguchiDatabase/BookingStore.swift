@@ -112,9 +112,9 @@ public struct BookingStore: Sendable {
             } else if let phone = BookingInput.phoneDigits(trimmed) {
                 conditions.append("b.phone = \(bind(phone))")
             } else if let kana = Kana.searchKey(trimmed), !kana.isEmpty {
-                conditions.append("b.kana_key LIKE \(bind(Self.likeEscaped(kana) + "%"))")
+                conditions.append("b.kana_key LIKE \(bind(SQLText.likeEscaped(kana) + "%"))")
             } else {
-                conditions.append("(b.family_name || b.given_name) LIKE \(bind("%" + Self.likeEscaped(trimmed) + "%"))")
+                conditions.append("(b.family_name || b.given_name) LIKE \(bind("%" + SQLText.likeEscaped(trimmed) + "%"))")
             }
         }
         if let from { conditions.append("s.day >= \(bind(from.description))::date") }
@@ -124,10 +124,6 @@ public struct BookingStore: Sendable {
                                   on: database.client)
     }
 
-    /// `text` taken literally in a LIKE pattern (backslash is PostgreSQL's default escape).
-    static func likeEscaped(_ text: String) -> String {
-        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
-    }
 
     /// Open bookings of the same person for the same purpose (A3): normalised kana and date of
     /// birth, or the same application ID.
@@ -142,8 +138,13 @@ public struct BookingStore: Sendable {
     // MARK: booking
 
     /// Takes a seat in `slotID` and records the booking. `input` must be validated already.
+    ///
+    /// `pickupCheck` answers, inside this transaction, whether the card a pickup names is ready
+    /// (A4); the caller supplies it, so that each site asks in the way its database role allows.
     public func create(slotID: Int64, input: BookingInput, actor: Actor, overrideDuplicate: Bool = false, overridePickupCheck: Bool = false,
-                       language: BookingLanguage = .ja, now: Date, on connection: PostgresConnection) async throws -> Booking {
+                       language: BookingLanguage = .ja, now: Date,
+                       pickupCheck: @Sendable (BookingInput, PostgresConnection) async throws -> PickupCheck,
+                       on connection: PostgresConnection) async throws -> Booking {
         guard let slot = try await bookingSlot(slotID, on: connection) else { throw BookingError.slotNotFound }
         try check(slot, for: actor, now: now)
         try await lockPerson(input, on: connection)
@@ -155,8 +156,7 @@ public struct BookingStore: Sendable {
         // A pickup needs a card that has arrived and is being readied (A4): residents are
         // refused, staff are told and may book anyway (a card due tomorrow, a phone caller).
         if slot.purpose == .pickup {
-            let check = try await LedgerStore(database: database).pickupCheck(applicationID: input.applicationID, kanaKey: input.kanaKey,
-                                                                              birthDate: input.birthDate, on: connection)
+            let check = try await pickupCheck(input, connection)
             if !check.isReady, actor.isResident || !overridePickupCheck { throw BookingError.pickupNotReady(check) }
         }
         let seat = try await takeSeat(slotID, actor: actor, on: connection)
@@ -293,10 +293,8 @@ public struct BookingStore: Sendable {
     func check(_ slot: BookingSlot, for actor: Actor, now: Date) throws {
         if slot.withdrawn { throw BookingError.slotFull }
         if actor.isResident {
-            let lastDay = CalendarDate(now).adding(days: slot.opensDays)!
-            guard slot.startsAt.timeIntervalSince(now) >= Double(slot.closesHours) * 3600, slot.day <= lastDay else {
-                throw BookingError.outsideWindow
-            }
+            guard BookingWindow(opensDays: slot.opensDays, closesHours: slot.closesHours).accepts(startsAt: slot.startsAt, day: slot.day, now: now)
+            else { throw BookingError.outsideWindow }
         } else if slot.endsAt <= now {
             throw BookingError.outsideWindow
         }

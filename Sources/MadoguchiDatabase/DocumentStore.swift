@@ -13,7 +13,6 @@ public struct DocumentStore: Sendable {
         self.database = database
     }
 
-    public static let kinds = ["application-form", "identity-document", "proxy-letter", "other"]
 
     /// Records a blob the store now holds (idempotent).
     public func recordBlob(sha256: String, size: Int64, mediaType: String, on connection: PostgresConnection) async throws {

@@ -107,12 +107,5 @@ public struct IntakeStore: Sendable {
             .map { IntakeSession(id: $0.0, channel: IntakeChannel(rawValue: $0.1) ?? .outreach, heldOn: $0.2, place: $0.3, organisation: $0.4,
                            intakeCount: $0.5) }
     }
-
-    public func ensureLocation(name: String, address: String, on db: any SQLExecutor) async throws -> Int64 {
-        try await db.first("""
-            INSERT INTO location (name, address) VALUES (\(name), \(address))
-            ON CONFLICT (name) DO UPDATE SET address = location.address RETURNING id
-            """, as: (Int64).self, logger: logger) ?? 0
-    }
 }
 

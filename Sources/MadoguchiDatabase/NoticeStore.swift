@@ -13,8 +13,6 @@ public struct NoticeStore: Sendable {
         self.database = database
     }
 
-    public static let audiences = ["staff", "resident"]
-    public static let priorities = ["urgent", "important", "normal"]
 
     static let columns = "SELECT id, audience, priority, title, body, publish_at, expire_at FROM notice"
 

@@ -58,6 +58,13 @@ public struct SlotStore: Sendable {
         return id
     }
 
+    public func ensureLocation(name: String, address: String, on db: any SQLExecutor) async throws -> Int64 {
+        try await db.first("""
+            INSERT INTO location (name, address) VALUES (\(name), \(address))
+            ON CONFLICT (name) DO UPDATE SET address = location.address RETURNING id
+            """, as: (Int64).self, logger: logger) ?? 0
+    }
+
     // MARK: rules and closures
 
     public func rules(locationID: Int64) async throws -> [SlotRule] {

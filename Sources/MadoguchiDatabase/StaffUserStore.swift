@@ -137,5 +137,13 @@ public struct StaffUserStore: Sendable {
             """, as: (String).self, logger: logger)
         return Set(names.compactMap(Permission.init(rawValue:)))
     }
-}
 
+    /// Active accounts that can manage users: a change that leaves none is refused.
+    public func activeUserManagers(on connection: PostgresConnection) async throws -> Int {
+        try await connection.first("""
+            SELECT count(DISTINCT u.id) FROM staff_user u JOIN staff_user_role r ON r.user_id = u.id
+            JOIN role_permission p ON p.role_name = r.role_name
+            WHERE u.active AND p.permission = 'users.manage'
+            """, as: (Int).self, logger: logger) ?? 0
+    }
+}

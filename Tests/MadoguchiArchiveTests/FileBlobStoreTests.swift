@@ -34,7 +34,7 @@ struct FileBlobStoreTests {
         _ = try await store.put(Data("complete".utf8))
         // act
         let listed = try await store.enumerate(after: nil, limit: 10)
-        let removed = try store.removeTemporaryFiles()
+        let removed = try await store.removeIncompleteUploads(olderThan: Date().addingTimeInterval(1))
         // check
         #expect(listed.count == 1)
         #expect(removed == 1)

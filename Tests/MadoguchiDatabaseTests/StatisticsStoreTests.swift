@@ -71,7 +71,7 @@ struct StatisticsStoreTests {
     func extract() async throws {
         try await TestDatabases.shared.withDatabase { db in
             _ = try await seed(db)
-            var query = ExtractQuery(dataset: .bookings, from: CalendarDate("2026-04-01"), through: CalendarDate("2026-04-30"))
+            var query = Extract(dataset: .bookings, from: CalendarDate("2026-04-01"), through: CalendarDate("2026-04-30"))
             #expect(try await query.count(on: db) == 4)
             query.purpose = .application
             query.status = .checkedIn

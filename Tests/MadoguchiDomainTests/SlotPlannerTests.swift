@@ -112,7 +112,7 @@ struct BookingInputTests {
             Issue.record("pickup without an ID accepted")
             return
         }
-        #expect(invalid.problems.map(\.field) == ["applicationID"])
+        #expect(invalid.problems.map(\.field) == ["applicationId"])
         #expect(invalid.problems[0].message.hasPrefix("For a card pickup"))
         var withNotice = Self.valid
         withNotice.noticeNumber = "r8-1234"

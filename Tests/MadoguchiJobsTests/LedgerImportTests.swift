@@ -34,7 +34,7 @@ struct LedgerImportTests {
             #expect(again.outcome?.created == 0 && again.outcome?.updated == 0 && again.outcome?.unchanged == 6)
             #expect(again.outcome?.previousImports.count == 1)
             #expect(try await Self.count(db, "SELECT count(*) FROM ledger_entry") == 6)
-            let store = LedgerStore(database: db)
+            let store = LedgerStore(database: db, storage: StorageStore(database: db))
             let takahashi = try #require(try await store.find(applicationID: "20261129000000000000101"))
             #expect(takahashi.name == "髙橋　﨑子")
             #expect(takahashi.address == "東京都西東京市南町五丁目6番13号　㈱ミドリ寮①")
@@ -65,7 +65,7 @@ struct LedgerImportTests {
             #expect(plain.encoding == "utf-8" && bom.encoding == "utf-8 (BOM)")
             #expect(plain.outcome?.created == 3 && bom.outcome?.unchanged == 3)
             #expect(update.outcome?.updated == 1 && update.outcome?.unchanged == 2)
-            #expect(try await LedgerStore(database: db).find(applicationID: "20261129000000000000201")?.address == "東京都西東京市泉町9-9-9")
+            #expect(try await LedgerStore(database: db, storage: StorageStore(database: db)).find(applicationID: "20261129000000000000201")?.address == "東京都西東京市泉町9-9-9")
         }
     }
 
@@ -138,7 +138,7 @@ struct LedgerImportTests {
             #expect(report.problems == [])
             #expect(report.outcome?.created == 2)
             #expect(report.ignoredHeaders == ["連番", "個人番号"])
-            let takagi = try #require(try await LedgerStore(database: db).find(applicationID: "20261129000000000000401"))
+            let takagi = try #require(try await LedgerStore(database: db, storage: StorageStore(database: db)).find(applicationID: "20261129000000000000401"))
             #expect(takagi.name == "髙木　一郎" && takagi.kana == "タカギ　イチロウ" && takagi.birthDate?.description == "2019-05-01")
             #expect(takagi.cardKind == .new && takagi.visitType == .atApplication)
             // No run of 12 digits anywhere in the stored rows, once the application IDs are taken out.
@@ -179,10 +179,10 @@ struct LedgerImportTests {
             // act
             _ = try await Self.importFile(db, "issuance-list-utf8.csv")
             // check
-            let kato = try #require(try await LedgerStore(database: db).find(applicationID: "20261129000000000000203"))
+            let kato = try #require(try await LedgerStore(database: db, storage: StorageStore(database: db)).find(applicationID: "20261129000000000000203"))
             #expect(kato.visitType == .atApplication && kato.visitTypeSource == "intake")
             #expect(kato.applicantID != nil)
-            let nakamura = try #require(try await LedgerStore(database: db).find(applicationID: "20261129000000000000201"))
+            let nakamura = try #require(try await LedgerStore(database: db, storage: StorageStore(database: db)).find(applicationID: "20261129000000000000201"))
             #expect(nakamura.visitTypeSource == "file")
         }
     }
@@ -202,7 +202,7 @@ struct LedgerImportTests {
             #expect(refused.problems.map(\.line) == [2, 3, 5])
             #expect(refused.problems[0].description.contains("保管場所「A-1-1」は登録されていません"))
             #expect(loaded.problems == [] && loaded.outcome?.created == 4)
-            let store = LedgerStore(database: db)
+            let store = LedgerStore(database: db, storage: StorageStore(database: db))
             let notified = try #require(try await store.find(applicationID: "20261001000000000000501"))
             #expect(notified.stage == .notified && notified.storagePlace == "A-1-1" && notified.notes == "通知書再送付")
             let handed = try #require(try await store.find(applicationID: "20261001000000000000503"))
@@ -251,7 +251,7 @@ struct LedgerImportTests {
                 try await StorageStore(database: db).createCabinet(code: "A", name: "", locationID: nil, drawers: 1, slotsPerDrawer: 1,
                                                                     capacity: 10, on: connection)
             }
-            let store = LedgerStore(database: db)
+            let store = LedgerStore(database: db, storage: StorageStore(database: db))
             for id in ["20261129000000000000101", "20261129000000000000102"] {
                 let entry = try #require(try await store.find(applicationID: id))
                 _ = try await db.transaction { connection in
@@ -279,7 +279,7 @@ struct LedgerImportTests {
                                                                     capacity: 10, on: connection)
             }
             _ = try await Self.importFile(db, "ledger-existing.csv", kind: .ledger)
-            let store = LedgerStore(database: db)
+            let store = LedgerStore(database: db, storage: StorageStore(database: db))
             let notified = try #require(try await store.find(applicationID: "20261001000000000000501"))
             _ = try await db.transaction { connection in
                 try await store.move(entryID: notified.id, to: .handedOver, note: "交付", staffUserID: nil, now: Self.now, on: connection)

@@ -10,8 +10,8 @@ import Testing
 struct ApiTokenTests {
     func token(_ site: SiteHarness, login: String, roles: [String], expires: Date? = nil) async throws -> (Int64, String) {
         let id = try await site.createUser(login, roles: roles)
-        let created = try await site.services.tokens.create(userID: id, name: "scanner", expiresAt: expires,
-                                                            on: site.services.database.client)
+        let created = try await site.stores.tokens.create(userID: id, name: "scanner", expiresAt: expires,
+                                                            on: site.stores.database.client)
         return (created.id, created.token)
     }
 
@@ -53,7 +53,7 @@ struct ApiTokenTests {
             var presented = value
             switch kind {
             case "unknown": presented = ApiTokenStore.prefix + SecureToken.generate()
-            case "revoked": _ = try await site.services.tokens.revoke(id: id, on: site.services.database.client)
+            case "revoked": _ = try await site.stores.tokens.revoke(id: id, on: site.stores.database.client)
             default: site.clock.advance(by: 3601)
             }
             // act

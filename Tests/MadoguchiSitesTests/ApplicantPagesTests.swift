@@ -15,14 +15,14 @@ struct ApplicantPagesTests {
             try await clerk.login("clerk1")
             let csrf = try await clerk.get("/applicants/new").csrf
             // act
-            let bad = try await clerk.post("/applicants", [("family_name", "佐藤"), ("family_kana", "Sato"), ("birth_date", "2099-01-01")], csrf: csrf)
-            let good = try await clerk.post("/applicants", [("family_name", "佐藤"), ("given_name", "花子"), ("family_kana", "さとう"),
-                                                            ("given_kana", "ハナコ"), ("birth_date", "1975-12-03"), ("sex", "female"),
-                                                            ("application_ids", "12345678901234567890123")], csrf: csrf)
+            let bad = try await clerk.post("/applicants", [("familyName", "佐藤"), ("familyKana", "Sato"), ("birthDate", "2099-01-01")], csrf: csrf)
+            let good = try await clerk.post("/applicants", [("familyName", "佐藤"), ("givenName", "花子"), ("familyKana", "さとう"),
+                                                            ("givenKana", "ハナコ"), ("birthDate", "1975-12-03"), ("sex", "female"),
+                                                            ("applicationIds", "12345678901234567890123")], csrf: csrf)
             // check
             #expect(bad.status == .unprocessableContent)
-            #expect(bad.body.contains(#"aria-describedby="family_kana-error""#))
-            #expect(bad.body.contains(#"id="birth_date-error""#))
+            #expect(bad.body.contains(#"aria-describedby="familyKana-error""#))
+            #expect(bad.body.contains(#"id="birthDate-error""#))
             #expect(bad.body.contains(#"value="佐藤""#), "what was typed is kept")
             #expect(good.status == .seeOther)
             let page = try await clerk.get(good.location!)
@@ -40,14 +40,14 @@ struct ApplicantPagesTests {
             try await site.createUser("clerk1", roles: ["clerk"])
             let input = Applicant(familyName: "山田", givenName: "太郎", familyKana: "ヤマダ", givenKana: "タロウ", birthDate: "1980-04-01",
                                        applicationIDs: ["12345678901234567890123"])
-            _ = try await site.services.database.transaction { c in try await site.services.applicants.create(input, on: c) }
+            _ = try await site.stores.database.transaction { c in try await site.stores.applicants.create(input, on: c) }
             var clerk = Browser(staff)
             try await clerk.login("clerk1")
             // act
             let byKana = try await clerk.get("/applicants?kana=%E3%82%84%E3%81%BE%E3%81%A0")  // やまだ
-            let byBirth = try await clerk.get("/applicants?birth_date=1980-04-01")
-            let byID = try await clerk.get("/applicants?application_id=1234-5678-9012-3456-7890-123")
-            let none = try await clerk.get("/applicants?birth_date=1980-04-02")
+            let byBirth = try await clerk.get("/applicants?birthDate=1980-04-01")
+            let byID = try await clerk.get("/applicants?applicationId=1234-5678-9012-3456-7890-123")
+            let none = try await clerk.get("/applicants?birthDate=1980-04-02")
             // check
             for page in [byKana, byBirth, byID] { #expect(page.body.contains("山田　太郎")) }
             #expect(none.body.contains("0件"))
@@ -61,9 +61,9 @@ struct ApplicantPagesTests {
             // setup: a document ingested through the real pipeline
             let clerkID = try await site.createUser("clerk1", roles: ["clerk"])
             let input = Applicant(familyName: "山田", familyKana: "ヤマダ", birthDate: "1980-04-01")
-            let applicant = try await site.services.database.transaction { c in try await site.services.applicants.create(input, on: c) }
+            let applicant = try await site.stores.database.transaction { c in try await site.stores.applicants.create(input, on: c) }
             let file = try Data(contentsOf: ArchiveApiTests.scans.appendingPathComponent("two-pages-g4.tif"))
-            let outcome = try await site.services.ingest.ingest(
+            let outcome = try await site.stores.ingest.ingest(
                 [[UInt8](file)].async, applicantID: applicant, applicationID: nil, kind: "application-form", filename: "a.tif",
                 audit: AuditEvent(actorUserID: clerkID, actorLogin: "clerk1", action: "document.create"))
             var clerk = Browser(staff)

@@ -6,6 +6,7 @@ import HummingbirdTesting
 import MadoguchiArchive
 import MadoguchiDatabase
 import MadoguchiDomain
+import MadoguchiServices
 import MadoguchiSites
 import PostgresNIO
 import Testing
@@ -22,7 +23,7 @@ struct ArchiveApiTests {
     /// A clerk's bearer token.
     func clerkToken(_ site: SiteHarness) async throws -> String {
         let id = try await site.createUser("scanner", roles: ["clerk"])
-        return try await site.services.tokens.create(userID: id, name: "scanner", expiresAt: nil, on: site.services.database.client).token
+        return try await site.stores.tokens.create(userID: id, name: "scanner", expiresAt: nil, on: site.stores.database.client).token
     }
 
     func send(_ client: any TestClientProtocol, _ method: HTTPRequest.Method, _ path: String, token: String,
@@ -49,7 +50,7 @@ struct ArchiveApiTests {
     static let yamada = #"{"familyName":"山田","givenName":"太郎","familyKana":"やまだ","givenKana":"タロウ","birthDate":"1980-04-01","sex":"male","applicationIDs":["1234 5678 9012 3456 7890 123"]}"#
 
     func countRows(_ site: SiteHarness, _ table: String) async throws -> Int {
-        try await site.services.database.client.first(PostgresQueryFor.count(table), as: (Int).self, logger: site.services.logger) ?? -1
+        try await site.stores.database.client.first(PostgresQueryFor.count(table), as: (Int).self, logger: site.stores.logger) ?? -1
     }
 
     @Test("register an applicant; kana is stored as katakana and the application ID as 23 digits")
@@ -63,10 +64,10 @@ struct ArchiveApiTests {
             #expect(status == .created)
             let id = object(body)["id"] as? Int64 ?? Int64(object(body)["id"] as? Int ?? 0)
             #expect(headers[.location] == "/api/v1/applicants/\(id)")
-            let applicant = try await site.services.applicants.find(id: id)
+            let applicant = try await site.stores.applicants.find(id: id)
             #expect(applicant?.familyKana == "ヤマダ")
             #expect(applicant?.applicationIDs == ["12345678901234567890123"])
-            let found = try await site.services.applicants.search(kana: "やまだた", name: nil, birthDate: nil, applicationID: nil)
+            let found = try await site.stores.applicants.search(kana: "やまだた", name: nil, birthDate: nil, applicationID: nil)
             #expect(found.map(\.id) == [id])
             #expect(try await site.auditActions().contains("applicant.create"))
         }
@@ -124,7 +125,7 @@ struct ArchiveApiTests {
             #expect(missing == .notFound)
 
             // 1 original + 3 previews + 3 thumbnails, all known to the database
-            #expect(try await site.services.blobs.enumerate(after: nil, limit: 100).count == 7)
+            #expect(try await site.stores.blobs.enumerate(after: nil, limit: 100).count == 7)
             #expect(try await countRows(site, "blob") == 7)
             let actions = try await site.auditActions()
             #expect(actions.filter { $0 == "document.view" }.count == 2)
@@ -142,7 +143,7 @@ struct ArchiveApiTests {
             #expect(first == .created && second == .created)
             #expect(object(body)["duplicate"] as? Bool == true)
             #expect(try await countRows(site, "document") == 2)
-            #expect(try await site.services.blobs.enumerate(after: nil, limit: 100).count == 3)
+            #expect(try await site.stores.blobs.enumerate(after: nil, limit: 100).count == 3)
         }
     }
 
@@ -159,7 +160,7 @@ struct ArchiveApiTests {
             #expect(String(decoding: body, as: UTF8.self).contains("\"field\":\"file\""))
             #expect(try await countRows(site, "document") == 0)
             #expect(try await countRows(site, "blob") == 0)
-            #expect(try await site.services.blobs.enumerate(after: nil, limit: 10).isEmpty)
+            #expect(try await site.stores.blobs.enumerate(after: nil, limit: 10).isEmpty)
         }
     }
 
@@ -177,7 +178,7 @@ struct ArchiveApiTests {
             #expect(statuses == [.created, .created])
             #expect(try await countRows(site, "document") == 2)
             // 1 original + 2 previews + 2 thumbnails (identical G4 pages may even share)
-            let stored = try await site.services.blobs.enumerate(after: nil, limit: 100).count
+            let stored = try await site.stores.blobs.enumerate(after: nil, limit: 100).count
             #expect(stored <= 5 && stored >= 3)
             #expect(try await countRows(site, "blob") == stored)
         }
@@ -191,11 +192,11 @@ struct ArchiveApiTests {
             let (_, _, body) = try await send(staff, .post, "/api/v1/applicants/\(applicant)/documents", token: token,
                                               body: try Self.scan("form-3pages.tif"))
             let original = object(body)["sha256"] as? String ?? ""
-            let store = site.services.blobs as! FileBlobStore
-            let verifier = ArchiveVerifier(blobs: store, documents: site.services.documents)
+            let store = site.stores.blobs as! FileBlobStore
+            let verifier = ArchiveVerifier(blobs: store, documents: site.stores.documents)
             let clean = try await verifier.verify()
             // act: damage the store by hand
-            let pages = try await site.services.documents.pages(documentID: 1)
+            let pages = try await site.stores.documents.pages(documentID: 1)
             let originalPath = store.path(for: BlobRef(hex: original)!)
             chmod(originalPath, 0o644)
             var bytes = try Data(contentsOf: URL(fileURLWithPath: originalPath))
@@ -220,7 +221,7 @@ struct ArchiveApiTests {
             let (status, _, _) = try await send(staff, .post, "/api/v1/applicants/\(applicant)/documents", token: token,
                                                 body: try Self.scan("form-3pages.tif"))
             #expect(status == .contentTooLarge)
-            #expect(try await site.services.blobs.enumerate(after: nil, limit: 10).isEmpty)
+            #expect(try await site.stores.blobs.enumerate(after: nil, limit: 10).isEmpty)
         }
     }
 
@@ -232,8 +233,8 @@ struct ArchiveApiTests {
             let (_, _, second) = try await send(staff, .post, "/api/v1/applicants", token: token,
                                                 json: #"{"familyName":"佐藤","familyKana":"サトウ","birthDate":"1990-01-01"}"#)
             let yamada = Int64(object(first)["id"] as? Int ?? 0), sato = Int64(object(second)["id"] as? Int ?? 0)
-            let intake = try await site.services.database.transaction { c in
-                try await site.services.intakes.create(applicantID: yamada, .init(
+            let intake = try await site.stores.database.transaction { c in
+                try await site.stores.intakes.create(applicantID: yamada, .init(
                     applicationID: "12345678901234567890123", channel: .counter, receivedOn: CalendarDate("2026-11-01")!, locationID: nil,
                     sessionID: nil, identityVerified: true, notes: ""), staffUserID: nil, on: c)
             }
@@ -242,7 +243,7 @@ struct ArchiveApiTests {
             let (right, _, body) = try await send(staff, .post, "/api/v1/applicants/\(yamada)/documents?intakeId=\(intake)", token: token, body: file)
             #expect(wrong == .unprocessableContent)
             #expect(right == .created)
-            let document = try await site.services.documents.find(id: Int64(object(body)["id"] as? Int ?? 0))
+            let document = try await site.stores.documents.find(id: Int64(object(body)["id"] as? Int ?? 0))
             #expect(document?.intakeID == intake)
             #expect(document?.applicationID == "12345678901234567890123")
         }

@@ -11,22 +11,22 @@ struct AuditPageTests {
         try await SiteHarness.run { site, staff, _ in
             // setup
             try await site.createUser("boss", roles: ["supervisor"])
-            try await site.services.auditLog.record(AuditEvent(actorUserID: 9, actorLogin: "yamada", action: "booking.update",
+            try await site.stores.auditLog.record(AuditEvent(actorUserID: 9, actorLogin: "yamada", action: "booking.update",
                                                                recordType: "booking", recordID: "42", detail: "時間変更"))
             var boss = Browser(staff)
             try await boss.login("boss")
             // act
             let page = try await boss.get("/audit?login=yamada&action=booking.")
             let badDate = try await boss.get("/audit?from=2026-13-45")
-            let individualNumber = try await boss.get("/audit?record_id=1234-5678-9018")
+            let individualNumber = try await boss.get("/audit?recordId=1234-5678-9018")
             // check
             #expect(page.status == .ok)
             #expect(page.body.contains("時間変更"))
             #expect(page.body.contains("1件"))
             #expect(badDate.body.contains("開始日が正しくありません"))
             #expect(individualNumber.body.contains("個人番号"))
-            let details: [String] = try await site.services.database.client.all(
-                "SELECT detail FROM audit_log", as: (String).self, logger: site.services.logger)
+            let details: [String] = try await site.stores.database.client.all(
+                "SELECT detail FROM audit_log", as: (String).self, logger: site.stores.logger)
             #expect(!details.contains { $0.contains("9018") })
             #expect(try await site.auditActions().contains("audit.search"))
         }
@@ -37,7 +37,7 @@ struct AuditPageTests {
         try await SiteHarness.run { site, staff, _ in
             // setup
             try await site.createUser("boss", roles: ["supervisor"])
-            try await site.services.auditLog.record(AuditEvent(actorUserID: 9, actorLogin: "yamada", action: "note",
+            try await site.stores.auditLog.record(AuditEvent(actorUserID: 9, actorLogin: "yamada", action: "note",
                                                                detail: "=HYPERLINK(\"http://x\"),\"改行\n付き\""))
             var boss = Browser(staff)
             try await boss.login("boss")

@@ -4,10 +4,11 @@ import Hummingbird
 import HummingbirdTesting
 import MadoguchiDatabase
 import MadoguchiDomain
+import MadoguchiTestSupport
 import Testing
 
-/// A location with bookable slots for the site tests: an extra opening three days ahead, so the
-/// calendar cannot get in the way, with `slotCount` half-hour slots from 09:00.
+/// A location with bookable slots for the site tests: the shared booking fixture on the site's
+/// database and clock.
 struct BookableDay {
     let locationID: Int64
     let day: CalendarDate
@@ -15,20 +16,9 @@ struct BookableDay {
 
     static func make(_ site: SiteHarness, purpose: BookingPurpose = .application, web: Int, staff: Int, slotCount: Int = 2,
                      name: String = "田無庁舎 市民課") async throws -> BookableDay {
-        let slots = site.services.slots
-        let now = site.clock.now()
-        let day = CalendarDate(now).adding(days: 3)!
-        let id = try await site.services.database.transaction { connection in
-            let id = try await slots.saveLocation(id: nil, name: name, address: "西東京市南町5-6-13", guidance: "", opensDays: 30,
-                                                  closesHours: 24, on: connection)
-            _ = try await slots.addRule(SlotRule(locationID: id, purpose: purpose, weekdays: Set(0...6), startMinute: 9 * 60,
-                                                 endMinute: 9 * 60 + 30 * slotCount, slotMinutes: 30, webCapacity: web, staffCapacity: staff,
-                                                 validFrom: day, validUntil: day, onClosedDays: true), createdBy: nil, on: connection)
-            return id
-        }
-        try await slots.plan(locationID: id, now: now)
-        let slotIDs = try await slots.slots(locationID: id, purpose: purpose, from: day, through: day).map(\.id)
-        return BookableDay(locationID: id, day: day, slotIDs: slotIDs)
+        let fixture = try await BookingFixture.make(site.stores.database, purpose: purpose, web: web, staff: staff, slotCount: slotCount, name: name,
+                                                    now: site.clock.now())
+        return BookableDay(locationID: fixture.locationID, day: fixture.day, slotIDs: try await fixture.slotIDs())
     }
 }
 

@@ -16,12 +16,12 @@ struct CSRFTests {
             try await other.login("admin2")
             let presented = token == "OTHER" ? try await other.sessionCSRF() : token
             // act
-            let response = try await browser.post("/admin/users", [("login", "sato"), ("display_name", "佐藤"), ("roles", "clerk")],
+            let response = try await browser.post("/admin/users", [("login", "sato"), ("displayName", "佐藤"), ("roles", "clerk")],
                                                   csrf: presented)
             // check
             #expect(response.status == .forbidden)
             #expect(response.body.contains("フォームの有効期限が切れました"))
-            #expect(try await site.services.users.find(login: "sato") == nil)
+            #expect(try await site.stores.users.find(login: "sato") == nil)
             #expect(try await site.auditActions().contains("csrf.rejected"))
         }
     }
@@ -33,10 +33,10 @@ struct CSRFTests {
             var browser = Browser(staff)
             try await browser.login("admin1")
             let csrf = try await browser.get("/admin/users/new").csrf
-            let response = try await browser.post("/admin/users", [("login", "sato"), ("display_name", "佐藤"), ("roles", "clerk")], csrf: csrf)
+            let response = try await browser.post("/admin/users", [("login", "sato"), ("displayName", "佐藤"), ("roles", "clerk")], csrf: csrf)
             #expect(response.status == .created)
             #expect(response.body.contains("仮パスワード"))
-            let user = try await site.services.users.find(login: "sato")
+            let user = try await site.stores.users.find(login: "sato")
             #expect(user?.roles == ["clerk"])
             #expect(user?.mustChangePassword == true)
             #expect(try await site.auditActions().contains("user.create"))

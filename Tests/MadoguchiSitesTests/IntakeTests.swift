@@ -11,8 +11,8 @@ struct IntakeTests {
     func prepare(_ site: SiteHarness, _ staff: any TestClientProtocol) async throws -> (Int64, Int64, Browser) {
         try await site.createUser("clerk1", roles: ["clerk"])
         let input = Applicant(familyName: "山田", familyKana: "ヤマダ", birthDate: "1980-04-01", applicationIDs: ["12345678901234567890123"])
-        let applicant = try await site.services.database.transaction { c in try await site.services.applicants.create(input, on: c) }
-        let location = try await site.services.intakes.ensureLocation(name: "田無庁舎", address: "", on: site.services.database.client)
+        let applicant = try await site.stores.database.transaction { c in try await site.stores.applicants.create(input, on: c) }
+        let location = try await site.stores.slots.ensureLocation(name: "田無庁舎", address: "", on: site.stores.database.client)
         var clerk = Browser(staff)
         try await clerk.login("clerk1")
         return (applicant, location, clerk)
@@ -20,8 +20,8 @@ struct IntakeTests {
 
     func intakeFields(_ location: Int64, channel: String = "counter", applicationID: String = "12345678901234567890123",
                       day: String = "2026-11-01", notes: String = "") -> [(String, String)] {
-        [("application_id", applicationID), ("channel", channel), ("received_on", day), ("location_id", String(location)),
-         ("identity_verified", "1"), ("notes", notes)]
+        [("applicationId", applicationID), ("channel", channel), ("receivedOn", day), ("locationId", String(location)),
+         ("identityVerified", "1"), ("notes", notes)]
     }
 
     @Test("a counter intake is recorded, shown on the applicant page, and edits keep their history")
@@ -64,7 +64,7 @@ struct IntakeTests {
                                                 csrf: csrf)
             #expect(response.status == .unprocessableContent)
             #expect(response.body.contains("申請受付を登録できませんでした"), "the applicant page comes back with the reasons")
-            #expect(try await site.services.intakes.forApplicant(applicant).isEmpty)
+            #expect(try await site.stores.intakes.forApplicant(applicant).isEmpty)
         }
     }
 
@@ -84,13 +84,13 @@ struct IntakeTests {
             let noReason = try await clerk.post(intakeURL + "/fees", [("item", "card-reissue"), ("status", "exempt")], csrf: csrf)
             _ = try await clerk.post(intakeURL + "/fees", [("item", "card-reissue"), ("status", "exempt"), ("exemption", "card-defect")], csrf: csrf)
             let intakeID = Int64(intakeURL.split(separator: "/").last!)!
-            var fees = try await site.services.fees.forIntake(intakeID)
+            var fees = try await site.stores.fees.forIntake(intakeID)
             let paid = try await clerk.post("/fees/\(fees[1].id)/pay", [], csrf: csrf)
             let payAgain = try await clerk.post("/fees/\(fees[1].id)/pay", [], csrf: csrf)
             _ = try await clerk.post("/fees/\(fees[0].id)/refund", [], csrf: csrf)
-            fees = try await site.services.fees.forIntake(intakeID)
+            fees = try await site.stores.fees.forIntake(intakeID)
             let day = CalendarDate(site.clock.now())
-            let totals = try await site.services.fees.dailyTotals(day: day)
+            let totals = try await site.stores.fees.dailyTotals(day: day)
             // check
             #expect(noReason.status == .unprocessableContent)
             #expect(paid.status == .seeOther)
@@ -116,17 +116,17 @@ struct IntakeTests {
             let (applicant, location, clerkBrowser) = try await prepare(site, staff)
             var clerk = clerkBrowser
             let csrf = try await clerk.get("/intake-sessions").csrf
-            let created = try await clerk.post("/intake-sessions", [("channel", "outreach"), ("held_on", "2026-11-01"), ("place", "ひばりが丘公民館"),
+            let created = try await clerk.post("/intake-sessions", [("channel", "outreach"), ("heldOn", "2026-11-01"), ("place", "ひばりが丘公民館"),
                                                                     ("organisation", "自治会")], csrf: csrf)
             #expect(created.status == .seeOther)
-            let session = try await site.services.intakes.sessions().first!
+            let session = try await site.stores.intakes.sessions().first!
             var fields = intakeFields(location, channel: "outreach")
-            fields.append(("session_id", String(session.id)))
+            fields.append(("sessionId", String(session.id)))
             _ = try await clerk.post("/applicants/\(applicant)/intakes", fields, csrf: csrf)
-            let wrongChannel = try await clerk.post("/applicants/\(applicant)/intakes", intakeFields(location) + [("session_id", String(session.id))],
+            let wrongChannel = try await clerk.post("/applicants/\(applicant)/intakes", intakeFields(location) + [("sessionId", String(session.id))],
                                                     csrf: csrf)
             #expect(wrongChannel.status == .unprocessableContent)
-            #expect(try await site.services.intakes.forSession(session.id).count == 1)
+            #expect(try await site.stores.intakes.forSession(session.id).count == 1)
             #expect(try await clerk.get("/intake-sessions").body.contains("ひばりが丘公民館"))
         }
     }

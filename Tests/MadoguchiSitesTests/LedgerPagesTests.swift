@@ -59,7 +59,7 @@ struct LedgerPagesTests {
     }
 
     static func entryID(_ site: SiteHarness, _ applicationID: String) async throws -> Int64 {
-        try #require(try await site.services.ledger.find(applicationID: applicationID)).id
+        try #require(try await site.stores.ledger.find(applicationID: applicationID)).id
     }
 
     @Test("upload: a dry-run preview first (nothing written), then the import; the same file again creates nothing")
@@ -73,7 +73,7 @@ struct LedgerPagesTests {
             // act
             let preview = try await browser.upload("/ledger/import", fields: [("_csrf", form.csrf), ("kind", "issuance-list")],
                                                    files: [("file", "list.csv", try Fixtures.data("ledger/issuance-list-cp932.csv"))])
-            let countAfterPreview = try await site.services.ledger.search(.init()).count
+            let countAfterPreview = try await site.stores.ledger.search(.init()).count
             let committed = try await Self.importFixture(&browser, "issuance-list-cp932.csv")
             let again = try await Self.importFixture(&browser, "issuance-list-cp932.csv")
             // check
@@ -84,7 +84,7 @@ struct LedgerPagesTests {
             #expect(committed.body.contains("新規 6 件、更新 0 件、変更なし 0 件（全 6 行）を取り込みました"))
             #expect(again.body.contains("新規 0 件、更新 0 件、変更なし 6 件"))
             #expect(again.body.contains("同じ内容のファイルを"))
-            #expect(try await site.services.ledger.search(.init()).count == 6)
+            #expect(try await site.stores.ledger.search(.init()).count == 6)
             let actions = try await site.auditActions()
             #expect(actions.contains("ledger.import.check") && actions.contains("ledger.import"))
         }
@@ -130,7 +130,7 @@ struct LedgerPagesTests {
             #expect(page.status == .unprocessableContent)
             for line in [3, 4, 5, 6, 7, 8, 10] { #expect(page.body.contains("<td>\(line)行目</td>"), "line \(line)") }
             #expect(!page.body.contains("name=\"token\""))
-            #expect(try await site.services.ledger.search(.init()).isEmpty)
+            #expect(try await site.stores.ledger.search(.init()).isEmpty)
         }
     }
 
@@ -154,8 +154,8 @@ struct LedgerPagesTests {
                 let current = try await browser.get("/ledger/entries/\(id)")
                 steps.append(try await browser.post("/ledger/entries/\(id)/stage", [("stage", stage), ("note", "確認 \(stage)")], csrf: current.csrf).location ?? "")
                 if stage == "inspected" {
-                    #expect(try await site.services.ledger.find(id: id)?.storagePlace == "A-1-1")
-                    #expect(try await site.services.storage.slots().first { $0.code == "A-1-1" }?.used == 1)
+                    #expect(try await site.stores.ledger.find(id: id)?.storagePlace == "A-1-1")
+                    #expect(try await site.stores.storage.slots().first { $0.code == "A-1-1" }?.used == 1)
                 }
             }
             // check
@@ -163,10 +163,10 @@ struct LedgerPagesTests {
             #expect(page.body.contains("保管場所 A-1-1") || page.body.contains("A-1-1"))
             #expect(skip.location?.contains("error=") == true)
             #expect(steps.allSatisfy { $0.hasSuffix("done=moved") })
-            let entry = try #require(try await site.services.ledger.find(id: id))
+            let entry = try #require(try await site.stores.ledger.find(id: id))
             #expect(entry.stage == .handedOver && entry.storagePlace == nil && entry.handedOverAt != nil)
-            #expect(try await site.services.storage.slots().first { $0.code == "A-1-1" }?.used == 0)
-            let events = try await site.services.ledger.events(entryID: id).filter { $0.kind == "stage" }
+            #expect(try await site.stores.storage.slots().first { $0.code == "A-1-1" }?.used == 0)
+            let events = try await site.stores.ledger.events(entryID: id).filter { $0.kind == "stage" }
             #expect(events.map { $0.toStage } == [.inspected, .prepared, .notified, .handedOver])
             #expect(events.allSatisfy { $0.staffLogin == "clerk" && $0.note.hasPrefix("確認") })
             let shown = try await browser.get("/ledger/entries/\(id)")
@@ -196,7 +196,7 @@ struct LedgerPagesTests {
             #expect(foreign.status == .unprocessableContent && foreign.json["outcome"] as? String == "invalid")
             #expect(plain.location?.hasPrefix("/ledger/scan?flash=") == true || plain.location?.contains("flash") == true)
             #expect(fresh.json["today"] as? Int == 2)
-            #expect(try await site.services.ledger.find(applicationID: "20261129000000000000999")?.source == "qr")
+            #expect(try await site.stores.ledger.find(applicationID: "20261129000000000000999")?.source == "qr")
             #expect(page.body.contains("autofocus"))
             let unconfirmed = try await browser.get("/ledger?unconfirmed=1")
             #expect(unconfirmed.body.components(separatedBy: "href=\"/ledger/entries/").count - 1 == 4, "six imported, two scanned")
@@ -233,7 +233,7 @@ struct LedgerPagesTests {
             #expect(confirmed.location?.contains("flash=") == true)
             let after = try await browser.get(confirmed.location ?? "/")
             #expect(after.body.contains("新規登録 6 件、納品確認 0 件、読取済み 0 件。"))
-            #expect(try await site.services.ledger.search(.init()).count == 6)
+            #expect(try await site.stores.ledger.search(.init()).count == 6)
             #expect(try await site.auditActions().contains("ledger.qr-page"))
         }
     }
@@ -246,8 +246,8 @@ struct LedgerPagesTests {
             var browser = Browser(staff)
             try await browser.login("clerk")
             _ = try await Self.importFixture(&browser, "issuance-list-cp932.csv")
-            _ = try await site.services.database.transaction { connection in
-                try await site.services.storage.createCabinet(code: "B", name: "", locationID: nil, drawers: 1, slotsPerDrawer: 2, capacity: 5, on: connection)
+            _ = try await site.stores.database.transaction { connection in
+                try await site.stores.storage.createCabinet(code: "B", name: "", locationID: nil, drawers: 1, slotsPerDrawer: 2, capacity: 5, on: connection)
             }
             let form = try await browser.get("/ledger/bulk")
             // act
@@ -259,7 +259,7 @@ struct LedgerPagesTests {
             #expect(result.body.contains("（12桁の番号）") && !result.body.contains("1234 5678 9018"))
             #expect(result.body.contains("カード管理簿に該当するカードがありません") && result.body.contains("申請書IDとして読めません"))
             #expect(second.body.contains("「検品済」から「交付済」へは進められません"))
-            #expect(try await site.services.ledger.find(applicationID: "20261129000000000000102")?.storagePlace == "B-1-1")
+            #expect(try await site.stores.ledger.find(applicationID: "20261129000000000000102")?.storagePlace == "B-1-1")
         }
     }
 
@@ -305,22 +305,22 @@ struct LedgerPagesTests {
             person["familyKana"] = "ヤマダ"
             person["givenKana"] = "タロウ"
             person["birthDate"] = "1990-07-15"
-            person["applicationID"] = "20261129000000000000102"
+            person["applicationId"] = "20261129000000000000102"
             var api = Browser(resident)
             // act
             let early = try await api.json("/api/v1/public/bookings", method: .post, person)
             let id = try await Self.entryID(site, "20261129000000000000102")
-            _ = try await site.services.storage.createCabinetForTests(site)
+            _ = try await site.stores.storage.createCabinetForTests(site)
             for stage in [LedgerStage.inspected, .prepared] {
-                _ = try await site.services.database.transaction { connection in
-                    try await site.services.ledger.move(entryID: id, to: stage, staffUserID: nil, now: site.clock.now(), on: connection)
+                _ = try await site.stores.database.transaction { connection in
+                    try await site.stores.ledger.move(entryID: id, to: stage, staffUserID: nil, now: site.clock.now(), on: connection)
                 }
             }
             let ready = try await api.json("/api/v1/public/bookings", method: .post, person)
             let form = try await browser.get("/bookings/new?slot=\(bookable.slotIDs[1])")
             let fields: [(String, String)] = [("slot", String(bookable.slotIDs[1])), ("channel", "phone"), ("familyName", "鈴木"), ("givenName", "花子"),
                                               ("familyKana", "スズキ"), ("givenKana", "ハナコ"), ("birthDate", "1970-01-01"), ("phone", "0424601234"),
-                                              ("applicationID", "20261129000000000000777")]
+                                              ("applicationId", "20261129000000000000777")]
             let warned = try await browser.post("/bookings/new", fields, csrf: form.csrf)
             let overridden = try await browser.post("/bookings/new", fields + [("overridePickupCheck", "1")], csrf: form.csrf)
             // check
@@ -350,7 +350,7 @@ struct LedgerPagesTests {
             try await browser.login("clerk")
             _ = try await Self.importFixture(&browser, "issuance-list-cp932.csv")
             let userID = try await site.createUser("reader", roles: ["clerk"])
-            let token = try await site.services.tokens.create(userID: userID, name: "card reader", expiresAt: nil, on: site.services.database.client).token
+            let token = try await site.stores.tokens.create(userID: userID, name: "card reader", expiresAt: nil, on: site.stores.database.client).token
             var api = Browser(staff)
             // act
             let ok = try await api.json("/api/v1/ledger/20261129000000000000102/card-data", method: .post,
@@ -377,9 +377,9 @@ struct LedgerPagesTests {
         try await SiteHarness.run { site, staff, _ in
             // setup
             let userID = try await site.createUser("scanner", roles: ["clerk"])
-            let token = try await site.services.tokens.create(userID: userID, name: "handheld", expiresAt: nil, on: site.services.database.client).token
-            _ = try await site.services.database.transaction { connection in
-                try await site.services.storage.createCabinet(code: "C", name: "", locationID: nil, drawers: 1, slotsPerDrawer: 2, capacity: 5, on: connection)
+            let token = try await site.stores.tokens.create(userID: userID, name: "handheld", expiresAt: nil, on: site.stores.database.client).token
+            _ = try await site.stores.database.transaction { connection in
+                try await site.stores.storage.createCabinet(code: "C", name: "", locationID: nil, drawers: 1, slotsPerDrawer: 2, capacity: 5, on: connection)
             }
             var headers = HTTPFields()
             headers[.authorization] = "Bearer \(token)"
@@ -411,9 +411,9 @@ struct LedgerPagesTests {
             #expect(stages == [200, 200, 200, 200])
             #expect(skip.status == .conflict && skip.body.contains("stage-not-allowed"))
             #expect(ignoredPlace.status == .unprocessableContent && ignoredPlace.body.contains("storagePlace"))
-            let card = try #require(try await site.services.ledger.find(applicationID: "20261129000000000000102"))
+            let card = try #require(try await site.stores.ledger.find(applicationID: "20261129000000000000102"))
             #expect(card.stage == .handedOver && card.storagePlace == nil)
-            #expect(try await site.services.ledger.events(entryID: card.id).first { $0.toStage == .inspected }?.storagePlace == "C-1-2")
+            #expect(try await site.stores.ledger.events(entryID: card.id).first { $0.toStage == .inspected }?.storagePlace == "C-1-2")
         }
     }
 
@@ -441,7 +441,7 @@ struct LedgerPagesTests {
 extension StorageStore {
     /// One small cabinet so that inspection can place cards.
     func createCabinetForTests(_ site: SiteHarness) async throws -> Int64 {
-        try await site.services.database.transaction { connection in
+        try await site.stores.database.transaction { connection in
             try await createCabinet(code: "T", name: "", locationID: nil, drawers: 1, slotsPerDrawer: 1, capacity: 50, on: connection)
         }
     }

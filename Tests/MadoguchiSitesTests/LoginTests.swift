@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import MadoguchiDatabase
+import MadoguchiDomain
 import Testing
 
 @Suite("Login and lockout (E3)")
@@ -59,8 +60,8 @@ struct LoginTests {
             // check
             #expect(wrong.status == .unauthorized)
             #expect(unknown.status == .unauthorized)
-            #expect(wrong.body.contains(LoginService.invalidCredentialsMessage))
-            #expect(unknown.body.contains(LoginService.invalidCredentialsMessage))
+            #expect(wrong.body.contains(LoginOutcome.invalidCredentials.message))
+            #expect(unknown.body.contains(LoginOutcome.invalidCredentials.message))
             #expect(browser.cookies["madoguchi_session"] == nil)
         }
     }
@@ -131,8 +132,8 @@ struct LoginTests {
     func inactive() async throws {
         try await SiteHarness.run { site, staff, _ in
             let id = try await site.createUser("tanaka", roles: ["clerk"])
-            try await site.services.database.transaction { c in
-                try await site.services.users.update(id: id, displayName: "x", active: false, on: c)
+            try await site.stores.database.transaction { c in
+                try await site.stores.users.update(id: id, displayName: "x", active: false, on: c)
             }
             var browser = Browser(staff)
             #expect(try await browser.login("tanaka").status == .unauthorized)
@@ -175,7 +176,7 @@ struct LoginPrivacyTests {
             let response = try await browser.login("123456789018", password: "whatever-it-is")
             // check
             #expect(response.status == .unauthorized)
-            let db = site.services.database
+            let db = site.stores.database
             let logins: [String] = try await db.client.all("SELECT login FROM login_attempt", as: (String).self, logger: db.logger)
             let actors: [String] = try await db.client.all("SELECT actor_login FROM audit_log", as: (String).self, logger: db.logger)
             #expect(logins == ["(masked)"])

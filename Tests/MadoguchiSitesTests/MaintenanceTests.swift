@@ -15,8 +15,8 @@ struct MaintenanceTests {
             let csrf = try await admin.get("/admin/maintenance").csrf
             let start = NoticesControllerFormat.local(site.clock.now().addingTimeInterval(3 * 86_400))
             let end = NoticesControllerFormat.local(site.clock.now().addingTimeInterval(3 * 86_400 + 7200))
-            let bad = try await admin.post("/admin/maintenance", [("starts_at", end), ("ends_at", start), ("announce_days", "7")], csrf: csrf)
-            let created = try await admin.post("/admin/maintenance", [("starts_at", start), ("ends_at", end), ("announce_days", "7"),
+            let bad = try await admin.post("/admin/maintenance", [("startsAt", end), ("endsAt", start), ("announceDays", "7")], csrf: csrf)
+            let created = try await admin.post("/admin/maintenance", [("startsAt", start), ("endsAt", end), ("announceDays", "7"),
                                                                       ("message", "サーバ更新のため")], csrf: csrf)
             // act / check: before the window
             #expect(bad.status == .unprocessableContent)

@@ -16,7 +16,7 @@ struct MetricsTests {
             try await clerk.login("clerk1", password: "wrong-password-1")
             try await clerk.login("clerk1")
             let input = Applicant(familyName: "山田", familyKana: "ヤマダ", birthDate: "1980-04-01")
-            let id = try await site.services.database.transaction { c in try await site.services.applicants.create(input, on: c) }
+            let id = try await site.stores.database.transaction { c in try await site.stores.applicants.create(input, on: c) }
             _ = try await clerk.get("/applicants/\(id)")
             _ = try await visitor.get("/healthz")
             // act

@@ -17,15 +17,15 @@ struct NoticesTests {
             let later = NoticesControllerFormat.local(site.clock.now().addingTimeInterval(20 * 60))
             // act
             _ = try await boss.post("/admin/notices", [("audience", "staff"), ("priority", "normal"), ("title", "研修のお知らせ"),
-                                                       ("body", "12月1日 15時から"), ("publish_at", ""), ("expire_at", "")], csrf: csrf)
+                                                       ("body", "12月1日 15時から"), ("publishAt", ""), ("expireAt", "")], csrf: csrf)
             _ = try await boss.post("/admin/notices", [("audience", "staff"), ("priority", "urgent"), ("title", "システム停止"),
-                                                       ("publish_at", ""), ("expire_at", "")], csrf: csrf)
+                                                       ("publishAt", ""), ("expireAt", "")], csrf: csrf)
             _ = try await boss.post("/admin/notices", [("audience", "staff"), ("priority", "important"), ("title", "未来のお知らせ"),
-                                                       ("publish_at", later), ("expire_at", "")], csrf: csrf)
+                                                       ("publishAt", later), ("expireAt", "")], csrf: csrf)
             _ = try await boss.post("/admin/notices", [("audience", "resident"), ("priority", "important"), ("title", "年末年始の休業"),
-                                                       ("publish_at", ""), ("expire_at", "")], csrf: csrf)
+                                                       ("publishAt", ""), ("expireAt", "")], csrf: csrf)
             let bad = try await boss.post("/admin/notices", [("audience", "staff"), ("priority", "normal"), ("title", ""),
-                                                             ("publish_at", "2026-13-01T10:00")], csrf: csrf)
+                                                             ("publishAt", "2026-13-01T10:00")], csrf: csrf)
             let home = try await clerk.get("/")
             let residentHome = try await visitor.get("/")
             // check
@@ -41,7 +41,7 @@ struct NoticesTests {
             // the clerk cannot manage notices
             #expect(try await clerk.get("/admin/notices").status == .forbidden)
             // expire one
-            let id = try await site.services.notices.all().first { $0.title == "システム停止" }!.id
+            let id = try await site.stores.notices.all().first { $0.title == "システム停止" }!.id
             _ = try await boss.post("/admin/notices/\(id)/expire", [], csrf: csrf)
             #expect(!(try await clerk.get("/").body.contains("システム停止")))
             #expect(try await site.auditActions().contains("notice.expire"))

@@ -79,8 +79,8 @@ struct PublicBookingApiTests {
             // check
             #expect(statuses.filter { $0 == .created }.count == 5)
             #expect(statuses.filter { $0 == .conflict }.count == 115)
-            let slot = try #require(try await site.services.slots.slot(id: bookable.slotIDs[0]))
-            let held = try await site.services.bookings.day(locationID: bookable.locationID, day: bookable.day).filter { $0.status == .booked }
+            let slot = try #require(try await site.stores.slots.slot(id: bookable.slotIDs[0]))
+            let held = try await site.stores.bookings.day(locationID: bookable.locationID, day: bookable.day).filter { $0.status == .booked }
             #expect(slot.webBooked == 5 && held.count == 5)
         }
     }
@@ -92,8 +92,8 @@ struct PublicBookingApiTests {
             var statuses: [HTTPResponse.Status] = []
             for _ in 0..<5 { statuses.append(try await api.json("/api/v1/public/bookings/ACDEFGHJKM?birthDate=1980-01-01").status) }
             #expect(statuses == [.notFound, .notFound, .notFound, .tooManyRequests, .tooManyRequests])
-            let rows = try await site.services.database.client.first("SELECT count(*) FROM rate_limit WHERE bucket LIKE 'lookup-addr:%'",
-                                                                     as: (Int).self, logger: site.services.logger)
+            let rows = try await site.stores.database.client.first("SELECT count(*) FROM rate_limit WHERE bucket LIKE 'lookup-addr:%'",
+                                                                     as: (Int).self, logger: site.stores.logger)
             #expect(rows == 1)
         }
     }
@@ -149,9 +149,9 @@ struct PublicBookingApiTests {
             body["notes"] = "本人確認済"
             let created = try await api.json("/api/v1/public/bookings", method: .post, body)
             let code = try #require(created.json["code"] as? String)
-            #expect(try await site.services.bookings.find(code: code)?.input.notes == "")
+            #expect(try await site.stores.bookings.find(code: code)?.input.notes == "")
             let userID = try await site.createUser("api-sup", roles: ["supervisor"])
-            let token = try await site.services.tokens.create(userID: userID, name: "t", expiresAt: nil, on: site.services.database.client).token
+            let token = try await site.stores.tokens.create(userID: userID, name: "t", expiresAt: nil, on: site.stores.database.client).token
             var staffAPI = Browser(staff)
             let twice = try await staffAPI.json("/api/v1/locations", method: .post, ["name": "田無庁舎 市民課"], token: token)
             #expect(twice.status == .conflict)

@@ -4,6 +4,7 @@ import MadoguchiArchive
 import MadoguchiDatabase
 import MadoguchiDomain
 import MadoguchiImaging
+import MadoguchiServices
 import MadoguchiSites
 import Testing
 
@@ -24,13 +25,13 @@ struct RedactionTests {
             #expect(bad.status == .unprocessableContent)
             #expect(added.status == .seeOther)
             let input = Applicant(familyName: "山田", familyKana: "ヤマダ", birthDate: "1980-04-01")
-            let applicant = try await site.services.database.transaction { c in try await site.services.applicants.create(input, on: c) }
+            let applicant = try await site.stores.database.transaction { c in try await site.stores.applicants.create(input, on: c) }
             let file = try Data(contentsOf: ArchiveApiTests.scans.appendingPathComponent("form-3pages.tif"))
             // act
-            let outcome = try await site.services.ingest.ingest(
+            let outcome = try await site.stores.ingest.ingest(
                 [[UInt8](file)].async, applicantID: applicant, applicationID: nil, kind: "application-form", filename: "f.tif",
                 audit: AuditEvent(actorUserID: nil, actorLogin: "scanner", action: "document.create"))
-            let identity = try await site.services.ingest.ingest(
+            let identity = try await site.stores.ingest.ingest(
                 [[UInt8](file)].async, applicantID: applicant, applicationID: nil, kind: "identity-document", filename: "f.tif",
                 audit: AuditEvent(actorUserID: nil, actorLogin: "scanner", action: "document.create"))
             // check: the application form was stored masked, the upload itself is gone
@@ -38,32 +39,32 @@ struct RedactionTests {
             #expect(outcome.sha256 != BlobRef.of(file).hex)
             #expect(!identity.redacted, "other kinds are not masked")
             #expect(identity.sha256 == BlobRef.of(file).hex)
-            let stored = try await site.services.blobs.get(BlobRef(hex: outcome.sha256)!, verify: true)
+            let stored = try await site.stores.blobs.get(BlobRef(hex: outcome.sha256)!, verify: true)
             let image = try ScannedImage(data: stored)
             #expect(image.pageCount == 3)
             let pixel = try image.pixels(page: 0).pixel(x: 700, y: 100)
             #expect(pixel.r == 0 && pixel.g == 0 && pixel.b == 0)
-            #expect(try await site.services.documents.find(id: outcome.id)?.redacted == true)
-            #expect(try await ArchiveVerifier(blobs: site.services.blobs, documents: site.services.documents).verify().isHealthy)
+            #expect(try await site.stores.documents.find(id: outcome.id)?.redacted == true)
+            #expect(try await ArchiveVerifier(blobs: site.stores.blobs, documents: site.stores.documents).verify().isHealthy)
         }
     }
 
     @Test("after the unmasked kind stored it, the same file uploaded as a masked kind keeps the earlier blob")
     func sharedOriginalIsKept() async throws {
         try await SiteHarness.run { site, staff, _ in
-            try await site.services.database.transaction { c in
-                _ = try await site.services.documents.addRedaction(kind: "application-form", label: "", page: 0, x: 0, y: 0, width: 0.1,
+            try await site.stores.database.transaction { c in
+                _ = try await site.stores.documents.addRedaction(kind: "application-form", label: "", page: 0, x: 0, y: 0, width: 0.1,
                                                                    height: 0.1, createdBy: nil, on: c)
             }
             let input = Applicant(familyName: "山田", familyKana: "ヤマダ", birthDate: "1980-04-01")
-            let applicant = try await site.services.database.transaction { c in try await site.services.applicants.create(input, on: c) }
+            let applicant = try await site.stores.database.transaction { c in try await site.stores.applicants.create(input, on: c) }
             let file = try Data(contentsOf: ArchiveApiTests.scans.appendingPathComponent("cmyk.jpg"))
             let event = AuditEvent(actorUserID: nil, actorLogin: "scanner", action: "document.create")
-            _ = try await site.services.ingest.ingest([[UInt8](file)].async, applicantID: applicant, applicationID: nil, kind: "other",
+            _ = try await site.stores.ingest.ingest([[UInt8](file)].async, applicantID: applicant, applicationID: nil, kind: "other",
                                                       filename: "", audit: event)
-            _ = try await site.services.ingest.ingest([[UInt8](file)].async, applicantID: applicant, applicationID: nil,
+            _ = try await site.stores.ingest.ingest([[UInt8](file)].async, applicantID: applicant, applicationID: nil,
                                                       kind: "application-form", filename: "", audit: event)
-            #expect(try await site.services.blobs.stat(BlobRef.of(file)) != nil)
+            #expect(try await site.stores.blobs.stat(BlobRef.of(file)) != nil)
         }
     }
 }

@@ -53,7 +53,7 @@ struct ResidentBookingTests {
             #expect(ticket.body.contains(BookingCode.display(code)))
             #expect(ticket.body.contains("<svg"))
             #expect(!ticket.body.contains("山田"), "the confirmation link shows no personal data")
-            let stored = try #require(try await site.services.bookings.find(code: code))
+            let stored = try #require(try await site.stores.bookings.find(code: code))
             #expect(stored.channel == .web && stored.input.phone == "0424641311")
 
             // act: look up with the wrong, then the right date of birth
@@ -69,12 +69,12 @@ struct ResidentBookingTests {
             let moveForm = try await browser.get("/book?purpose=application&location=\(bookable.locationID)&slot=\(bookable.slotIDs[1])&change=1")
             let moved = try await browser.post("/reservation/move", [("slot", String(bookable.slotIDs[1]))], csrf: moveForm.csrf)
             #expect(moved.location == "/reservation/manage?done=moved")
-            #expect(try await site.services.bookings.find(code: code)?.slotID == bookable.slotIDs[1])
+            #expect(try await site.stores.bookings.find(code: code)?.slotID == bookable.slotIDs[1])
             // cancel
             let cancelled = try await browser.post("/reservation/cancel", [], csrf: moveForm.csrf)
             #expect(cancelled.status == .ok)
-            #expect(try await site.services.bookings.find(code: code)?.status == .cancelled)
-            let seats = try await site.services.slots.slots(locationID: bookable.locationID, purpose: nil, from: bookable.day, through: bookable.day)
+            #expect(try await site.stores.bookings.find(code: code)?.status == .cancelled)
+            let seats = try await site.stores.slots.slots(locationID: bookable.locationID, purpose: nil, from: bookable.day, through: bookable.day)
             #expect(seats.allSatisfy { $0.booked == 0 })
             #expect(try await site.auditActions().filter { $0.hasPrefix("booking.") } == ["booking.create", "booking.resident-view", "booking.move",
                                                                                           "booking.cancel"])
@@ -115,7 +115,7 @@ struct ResidentBookingTests {
             _ = try await browser.get("/")
             let forged = try await browser.post("/book/complete", [("slot", String(bookable.slotIDs[0]))] + Self.person, csrf: "forged")
             #expect(forged.status == .forbidden)
-            #expect(try await site.services.bookings.day(locationID: bookable.locationID, day: bookable.day).isEmpty)
+            #expect(try await site.stores.bookings.day(locationID: bookable.locationID, day: bookable.day).isEmpty)
         }
     }
 

@@ -21,7 +21,7 @@ struct RoleMatrixTests {
         try await SiteHarness.run { site, staff, _ in
             // setup
             let target = try await site.createUser("target", roles: ["clerk"])
-            let grants = Dictionary(uniqueKeysWithValues: try await site.services.users.roles().map {
+            let grants = Dictionary(uniqueKeysWithValues: try await site.stores.users.roles().map {
                 ($0.name, Set($0.permissions.compactMap(Permission.init(rawValue:))))
             })
             let routes = site.staffCatalog.entries
@@ -79,7 +79,7 @@ struct RoleMatrixTests {
     @Test("the built-in roles grant what their names promise")
     func builtInRoles() async throws {
         try await SiteHarness.run { site, _, _ in
-            let roles = Dictionary(uniqueKeysWithValues: try await site.services.users.roles().map { ($0.name, Set($0.permissions)) })
+            let roles = Dictionary(uniqueKeysWithValues: try await site.stores.users.roles().map { ($0.name, Set($0.permissions)) })
             #expect(roles["administrator"] == Set(Permission.allCases.map(\.rawValue)))
             #expect(roles["supervisor"]?.contains("audit.view") == true)
             #expect(roles["supervisor"]?.contains("users.manage") == false)

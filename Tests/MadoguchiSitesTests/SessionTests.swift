@@ -106,7 +106,7 @@ struct SessionTests {
             try await user.login("tanaka")
             try await admin.login("admin1")
             let csrf = try await admin.get("/admin/users/\(id)").csrf
-            let saved = try await admin.post("/admin/users/\(id)", [("display_name", "田中"), ("roles", "clerk")], csrf: csrf)
+            let saved = try await admin.post("/admin/users/\(id)", [("displayName", "田中"), ("roles", "clerk")], csrf: csrf)
             #expect(saved.status == .seeOther)
             #expect(try await user.get("/").status == .seeOther)
         }

@@ -5,6 +5,7 @@ import Logging
 import MadoguchiArchive
 import MadoguchiDatabase
 import MadoguchiDomain
+import MadoguchiServices
 import MadoguchiSites
 import MadoguchiTestSupport
 import Testing
@@ -12,7 +13,8 @@ import Testing
 /// The staff or resident site as it ships (the same builders `serve` uses), on a fresh test
 /// database, with a clock the test moves by hand.
 struct SiteHarness: Sendable {
-    let services: SiteServices
+    let desks: Desks
+    let stores: Stores
     let clock: ManualTimeSource
     let staffCatalog: RouteCatalog
     let residentCatalog: RouteCatalog
@@ -39,13 +41,16 @@ struct SiteHarness: Sendable {
             }()
             let blobRoot = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("mdg-blobs-\(UUID().uuidString)")
             defer { try? FileManager.default.removeItem(at: blobRoot) }
-            let services = try await SiteServices(configuration: configuration, database: database,
-                                                  blobs: try FileBlobStore(root: blobRoot), clock: clock, logger: logger)
-            let (staffRouter, staffCatalog) = try Sites.staffRouter(services)
-            let residentCatalog = Sites.residentRouter(services).1
-            let harness = SiteHarness(services: services, clock: clock, staffCatalog: staffCatalog, residentCatalog: residentCatalog)
+            let blobs = try FileBlobStore(root: blobRoot)
+            let metrics = SiteMetrics()
+            let desks = try Desks(configuration: configuration.service, database: database, blobs: blobs, clock: clock, metrics: metrics.factory)
+            let environment = try await SiteEnvironment(configuration: configuration, desks: desks, metrics: metrics, logger: logger)
+            let (staffRouter, staffCatalog) = try Sites.staffRouter(environment)
+            let residentCatalog = Sites.residentRouter(environment).1
+            let harness = SiteHarness(desks: desks, stores: Stores(database: database, desks: desks, blobs: blobs, clock: clock, logger: logger),
+                                      clock: clock, staffCatalog: staffCatalog, residentCatalog: residentCatalog)
             try await Application(router: staffRouter, logger: logger).test(.router) { staff in
-                try await Application(router: Sites.residentRouter(services).0, logger: logger).test(.router) { resident in
+                try await Application(router: Sites.residentRouter(environment).0, logger: logger).test(.router) { resident in
                     try await body(harness, staff, resident)
                 }
             }
@@ -55,15 +60,55 @@ struct SiteHarness: Sendable {
     /// Creates an account with the shared test password; returns its id.
     @discardableResult
     func createUser(_ login: String, roles: [String], mustChange: Bool = false) async throws -> Int64 {
-        try await services.database.transaction { connection in
-            try await services.users.create(login: login, displayName: "テスト \(login)", passwordHash: Self.passwordHash,
-                                            roles: roles, mustChangePassword: mustChange, on: connection)
+        try await stores.database.transaction { connection in
+            try await stores.users.create(login: login, displayName: "テスト \(login)", passwordHash: Self.passwordHash,
+                                          roles: roles, mustChangePassword: mustChange, on: connection)
         }
     }
 
     func auditActions() async throws -> [String] {
-        try await services.database.client.all("SELECT action FROM audit_log ORDER BY id", as: (String).self,
-                                               logger: services.logger)
+        try await stores.database.client.all("SELECT action FROM audit_log ORDER BY id", as: (String).self, logger: stores.logger)
+    }
+}
+
+/// The tables behind the sites, for a test's setup and its checks: the same stores the desks
+/// use, on the same database (stores keep no state), plus the app's own live feed and ingest.
+struct Stores: Sendable {
+    let database: Database
+    let desks: Desks
+    let blobs: any BlobStore
+    let clock: ManualTimeSource
+    let logger: Logger
+
+    var users: StaffUserStore { StaffUserStore(database: database) }
+    var tokens: ApiTokenStore { ApiTokenStore(database: database, clock: clock) }
+    var auditLog: AuditLog { AuditLog(database: database, clock: clock) }
+    var applicants: ApplicantStore { ApplicantStore(database: database) }
+    var documents: DocumentStore { DocumentStore(database: database) }
+    var intakes: IntakeStore { IntakeStore(database: database) }
+    var fees: FeeStore { FeeStore(database: database) }
+    var notices: NoticeStore { NoticeStore(database: database) }
+    var slots: SlotStore { SlotStore(database: database) }
+    var bookings: BookingStore { BookingStore(database: database) }
+    var storage: StorageStore { StorageStore(database: database) }
+    var ledger: LedgerStore { LedgerStore(database: database, storage: storage) }
+    /// The app's live feed of booking changes.
+    var bookingFeed: BookingDesk { desks.booking }
+    /// The app's document pipeline, as the scanning station API drives it.
+    var ingest: Ingest { Ingest(archive: desks.archive) }
+
+    struct Ingest: Sendable {
+        let archive: ArchiveDesk
+
+        func ingest<Chunks: AsyncSequence & Sendable>(_ chunks: Chunks, applicantID: Int64, applicationID: String?, kind: String, filename: String,
+                                                      audit: AuditEvent) async throws -> DocumentIngest.Outcome where Chunks.Element == [UInt8] {
+            let applicant = try #require(try await archive.applicant(id: applicantID))
+            let caller = Caller(site: .staff, identity: audit.actorUserID.map {
+                StaffIdentity(userID: $0, login: audit.actorLogin, displayName: audit.actorLogin, permissions: [])
+            }, sourceAddress: audit.sourceAddress, requestID: audit.requestID)
+            return try await archive.upload(chunks, for: applicant, kind: kind, applicationID: applicationID, intakeID: nil, filename: filename,
+                                            caller: caller)
+        }
     }
 }
 

@@ -52,7 +52,7 @@ struct StaffBookingTests {
             let checked = try await browser.post("/bookings/check-in", [("code", code.lowercased()), ("location", String(bookable.locationID)),
                                                                          ("date", bookable.day.description)], csrf: day.csrf)
             #expect(checked.status == .seeOther)
-            #expect(try await site.services.bookings.find(code: code)?.status == .checkedIn)
+            #expect(try await site.stores.bookings.find(code: code)?.status == .checkedIn)
             let again = try await browser.post("/bookings/check-in", [("code", code), ("location", String(bookable.locationID)),
                                                                        ("date", bookable.day.description)], csrf: day.csrf)
             #expect(again.location?.contains("error=") == true)
@@ -66,7 +66,7 @@ struct StaffBookingTests {
             let overridden = try await browser.post("/bookings/new", [("slot", String(bookable.slotIDs[1])), ("channel", "phone"),
                                                                        ("overrideDuplicate", "1")] + Self.person, csrf: form.csrf)
             #expect(overridden.status == .seeOther)
-            let rows = try await site.services.bookings.day(locationID: bookable.locationID, day: bookable.day)
+            let rows = try await site.stores.bookings.day(locationID: bookable.locationID, day: bookable.day)
             #expect(rows.filter { $0.channel == .phone }.count == 2)
             #expect(rows.filter(\.duplicateOverride).count == 1)
             // the staff seat went first, then a web seat
@@ -78,7 +78,7 @@ struct StaffBookingTests {
             let noShows = try await browser.post("/bookings/no-shows", [("location", String(bookable.locationID)), ("date", bookable.day.description)],
                                                  csrf: evening.csrf)
             #expect(noShows.status == .seeOther)
-            let after = try await site.services.bookings.day(locationID: bookable.locationID, day: bookable.day)
+            let after = try await site.stores.bookings.day(locationID: bookable.locationID, day: bookable.day)
             #expect(after.filter { $0.status == .noShow }.count == 2)
             #expect(after.filter { $0.status == .checkedIn }.count == 1)
             // printable list and search
@@ -117,7 +117,7 @@ struct StaffBookingTests {
             #expect(bad.status == .unprocessableContent)
             // check: slots exist on weekdays that are not holidays, two per day
             let id = try #require(Int64(location))
-            let slots = try await site.services.slots.slots(locationID: id, purpose: .pickup, from: today, through: today.adding(days: 14)!)
+            let slots = try await site.stores.slots.slots(locationID: id, purpose: .pickup, from: today, through: today.adding(days: 14)!)
             let days = Set(slots.map(\.day))
             #expect(!days.isEmpty)
             #expect(days.allSatisfy { (1...5).contains($0.weekday) && !OfficeCalendar.isClosed($0) })
@@ -130,7 +130,7 @@ struct StaffBookingTests {
             _ = try await browser.post("/admin/slots/openings", [("location", location), ("purpose", "pickup"), ("day", sunday.description),
                                                                  ("starts", "09:00"), ("ends", "12:00"), ("slotMinutes", "30"),
                                                                  ("webCapacity", "5"), ("staffCapacity", "0")], csrf: page.csrf)
-            let after = try await site.services.slots.slots(locationID: id, purpose: .pickup, from: today, through: today.adding(days: 14)!)
+            let after = try await site.stores.slots.slots(locationID: id, purpose: .pickup, from: today, through: today.adding(days: 14)!)
             #expect(!after.contains { $0.day == first })
             #expect(after.filter { $0.day == sunday }.count == 6)
             #expect(try await site.auditActions().contains("slot-rule.opening"))
@@ -142,7 +142,7 @@ struct StaffBookingTests {
         try await SiteHarness.run { site, staff, _ in
             // setup
             let userID = try await site.createUser("api-chief", roles: ["supervisor"])
-            let token = try await site.services.tokens.create(userID: userID, name: "test", expiresAt: nil, on: site.services.database.client).token
+            let token = try await site.stores.tokens.create(userID: userID, name: "test", expiresAt: nil, on: site.stores.database.client).token
             var api = Browser(staff)
             let day = CalendarDate(site.clock.now()).adding(days: 2)!
             // act
@@ -195,7 +195,7 @@ struct StaffBookingTests {
             try await site.createUser("watcher", roles: ["viewer"])
             var browser = Browser(staff)
             try await browser.login("watcher")
-            let since = try await site.services.bookingFeed.latestEventID()
+            let since = try await site.stores.bookingFeed.latestEventID()
             let watcher = browser
             // act: open the stream (it ends after 2 s in tests), and book while it is open
             let stream = Task {
@@ -228,7 +228,7 @@ struct StaffBookingTests {
         try await SiteHarness.run { site, _, resident in
             // setup: subscribe() returns once LISTEN is in place
             let bookable = try await BookableDay.make(site, web: 3, staff: 0)
-            let feed = site.services.bookingFeed
+            let feed = site.stores.bookingFeed
             let (subscription, stream) = await feed.subscribe()
             // act
             var api = Browser(resident)
@@ -246,12 +246,12 @@ struct StaffBookingTests {
     func resyncAfterLostConnection() async throws {
         try await SiteHarness.run { site, _, _ in
             // setup
-            let feed = site.services.bookingFeed
+            let feed = site.stores.bookingFeed
             let (subscription, stream) = await feed.subscribe()
             // act: the database drops the listening connection (a failover, a restart)
-            try await site.services.database.client.execute("""
+            try await site.stores.database.client.execute("""
                 SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%'
-                """, logger: site.services.logger)
+                """, logger: site.stores.logger)
             let event = await Self.firstEvent(in: stream, within: 15) { $0.kind == "resync" }
             await feed.unsubscribe(subscription)
             // check

@@ -9,7 +9,7 @@ import Testing
 struct StatisticsPageTests {
     /// Three past bookings; one person's name has a character Shift_JIS cannot hold.
     static func seed(_ site: SiteHarness) async throws {
-        let db = site.services.database
+        let db = site.stores.database
         try await db.transaction { connection in
             let location = try await connection.first("INSERT INTO location (name) VALUES ('統計庁舎') RETURNING id", as: (Int64).self,
                                                       logger: db.logger)!

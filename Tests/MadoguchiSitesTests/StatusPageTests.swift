@@ -10,7 +10,7 @@ struct StatusPageTests {
     func status() async throws {
         try await SiteHarness.run { site, staff, _ in
             // setup: a snapshot finished and a verify that found a problem
-            let runs = JobRunStore(database: site.services.database)
+            let runs = JobRunStore(database: site.stores.database)
             let snapshot = try #require(try await runs.start(kind: "snapshot", trigger: "schedule", night: "2026-11-29"))
             try await runs.finish(snapshot, ok: true, snapshotID: "20261129-020000", detail: "rows=10 blobs=0 pruned=0")
             let verify = try #require(try await runs.start(kind: "verify", trigger: "command"))
@@ -38,7 +38,7 @@ struct StatusPageTests {
     @Test("a second scheduled run for the same night is refused by the database")
     func onceANight() async throws {
         try await SiteHarness.run { site, _, _ in
-            let runs = JobRunStore(database: site.services.database)
+            let runs = JobRunStore(database: site.stores.database)
             let first = try await runs.start(kind: "snapshot", trigger: "schedule", night: "2026-11-30")
             let second = try await runs.start(kind: "snapshot", trigger: "schedule", night: "2026-11-30")
             let manual = try await runs.start(kind: "snapshot", trigger: "command")

@@ -14,12 +14,12 @@ struct UserAdminTests {
             try await admin.login("admin1")
             let csrf = try await admin.get("/admin/users/new").csrf
             // act
-            let response = try await admin.post("/admin/users", [("login", "sato"), ("display_name", "佐藤 1234 5678 9018"),
+            let response = try await admin.post("/admin/users", [("login", "sato"), ("displayName", "佐藤 1234 5678 9018"),
                                                                  ("roles", "clerk")], csrf: csrf)
             // check
             #expect(response.status == .unprocessableContent)
             #expect(response.body.contains("個人番号"))
-            #expect(try await site.services.users.find(login: "sato") == nil)
+            #expect(try await site.stores.users.find(login: "sato") == nil)
         }
     }
 
@@ -30,8 +30,8 @@ struct UserAdminTests {
             var admin = Browser(staff)
             try await admin.login("admin1")
             let csrf = try await admin.get("/admin/users/new").csrf
-            let duplicate = try await admin.post("/admin/users", [("login", "admin1"), ("display_name", "x")], csrf: csrf)
-            let bad = try await admin.post("/admin/users", [("login", "Bad Name"), ("display_name", "x")], csrf: csrf)
+            let duplicate = try await admin.post("/admin/users", [("login", "admin1"), ("displayName", "x")], csrf: csrf)
+            let bad = try await admin.post("/admin/users", [("login", "Bad Name"), ("displayName", "x")], csrf: csrf)
             #expect(duplicate.status == .unprocessableContent)
             #expect(duplicate.body.contains("既に使われています"))
             #expect(bad.status == .unprocessableContent)
@@ -48,13 +48,13 @@ struct UserAdminTests {
             try await admin.login("admin1")
             let csrf = try await admin.get("/admin/users/\(id)").csrf
             // act
-            let demote = try await admin.post("/admin/users/\(id)", [("display_name", "管理"), ("active", "1"), ("roles", "clerk")], csrf: csrf)
+            let demote = try await admin.post("/admin/users/\(id)", [("displayName", "管理"), ("active", "1"), ("roles", "clerk")], csrf: csrf)
             let strip = try await admin.post("/admin/roles/administrator", [("permissions", "audit.view")], csrf: csrf)
             // check
             #expect(demote.status == .unprocessableContent)
             #expect(strip.status == .unprocessableContent)
-            #expect(try await site.services.users.find(id: id)?.roles == ["administrator"])
-            #expect(try await site.services.users.permissions(userID: id).contains(.usersManage))
+            #expect(try await site.stores.users.find(id: id)?.roles == ["administrator"])
+            #expect(try await site.stores.users.permissions(userID: id).contains(.usersManage))
         }
     }
 

@@ -8,10 +8,13 @@ import PostgresNIO
 /// history and the storage-slot count can never disagree.
 public struct LedgerStore: Sendable {
     public let database: Database
+    /// The storage places a card takes and frees in the same transaction as its stage move.
+    let storage: StorageStore
     var logger: Logger { database.logger }
 
-    public init(database: Database) {
+    public init(database: Database, storage: StorageStore) {
         self.database = database
+        self.storage = storage
     }
 
     // MARK: reading
@@ -57,11 +60,11 @@ public struct LedgerStore: Sendable {
             if let id = ApplicationID(text) {
                 conditions.append("e.application_id = \(bind(id.digits))")
             } else if text.allSatisfy(\.isNumber) {
-                conditions.append("e.application_id LIKE \(bind(BookingStore.likeEscaped(text) + "%"))")
+                conditions.append("e.application_id LIKE \(bind(SQLText.likeEscaped(text) + "%"))")
             } else if let kana = Kana.searchKey(text), !kana.isEmpty {
-                conditions.append("e.kana_key LIKE \(bind(BookingStore.likeEscaped(kana) + "%"))")
+                conditions.append("e.kana_key LIKE \(bind(SQLText.likeEscaped(kana) + "%"))")
             } else {
-                conditions.append("replace(replace(e.name, ' ', ''), '　', '') LIKE \(bind("%" + BookingStore.likeEscaped(text.replacingOccurrences(of: " ", with: "")) + "%"))")
+                conditions.append("replace(replace(e.name, ' ', ''), '　', '') LIKE \(bind("%" + SQLText.likeEscaped(text.replacingOccurrences(of: " ", with: "")) + "%"))")
             }
         }
         if let stage = filter.stage { conditions.append("e.stage = \(bind(stage.rawValue))") }
@@ -124,18 +127,18 @@ public struct LedgerStore: Sendable {
         guard entry.allowedMoves.contains(stage) else { throw LedgerError.notAllowed(from: entry.stage, to: stage) }
         var slot = entry.storageSlotID
         if !stage.isHeld, let current = slot {
-            try await StorageStore(database: database).release(current, on: connection)
+            try await storage.release(current, on: connection)
             slot = nil
         } else if stage == .inspected, slot == nil {
             let chosen: Int64
             if let storageSlotID {
                 chosen = storageSlotID
-            } else if let free = try await StorageStore(database: database).suggestFree(on: connection) {
+            } else if let free = try await storage.suggestFree(on: connection) {
                 chosen = free
             } else {
                 throw LedgerError.noFreePlace
             }
-            try await StorageStore(database: database).take(chosen, on: connection)
+            try await storage.take(chosen, on: connection)
             slot = chosen
         }
         let heldFrom: String? = stage == .onHold ? entry.stage.rawValue : nil
@@ -156,7 +159,6 @@ public struct LedgerStore: Sendable {
         guard let entry = try await locked(entryID, on: connection) else { throw LedgerError.notFound }
         guard entry.stage.isHeld else { throw LedgerError.notHeld(entry.stage) }
         if entry.storageSlotID == storageSlotID { return entry }
-        let storage = StorageStore(database: database)
         // Both slots locked in id order first: two clerks swapping cards between the same two
         // slots would otherwise each hold one and wait for the other.
         try await storage.lock([storageSlotID] + (entry.storageSlotID.map { [$0] } ?? []), on: connection)

@@ -70,12 +70,12 @@ public struct RegistryStore: Sendable {
             binds.append(value)
             return "$\(binds.count)"
         }
-        if let kana = Kana.searchKey(query.kana), !kana.isEmpty { conditions.append("kana_key LIKE \(bind(BookingStore.likeEscaped(kana) + "%"))") }
+        if let kana = Kana.searchKey(query.kana), !kana.isEmpty { conditions.append("kana_key LIKE \(bind(SQLText.likeEscaped(kana) + "%"))") }
         let name = query.name.replacingOccurrences(of: " ", with: "").replacingOccurrences(of: "\u{3000}", with: "")
-        if !name.isEmpty { conditions.append("name_key LIKE \(bind(BookingStore.likeEscaped(name) + "%"))") }
+        if !name.isEmpty { conditions.append("name_key LIKE \(bind(SQLText.likeEscaped(name) + "%"))") }
         if let birth = query.birthDate { conditions.append("birth_date = \(bind(birth.description))::date") }
         let address = FileValue.text(query.address)
-        if !address.isEmpty { conditions.append("address LIKE \(bind(BookingStore.likeEscaped(address) + "%"))") }
+        if !address.isEmpty { conditions.append("address LIKE \(bind(SQLText.likeEscaped(address) + "%"))") }
         if conditions.isEmpty { return [] }
         var sql = PostgresQuery(unsafeSQL: Self.select + " WHERE " + conditions.joined(separator: " AND ") + " ORDER BY kana_key, birth_date, id LIMIT \(limit)")
         for b in binds { try sql.binds.append(b) }

@@ -1,5 +1,6 @@
 import Foundation
 
+/// How a password login ended (E3).
 public enum LoginOutcome: Sendable, Equatable {
     case success(userID: Int64)
     /// Wrong password, unknown login or inactive account: one message for all, so that the
@@ -16,6 +17,16 @@ public enum LoginOutcome: Sendable, Equatable {
         case .invalidCredentials: "invalid-credentials"
         case .locked: "locked"
         case .throttled: "throttled"
+        }
+    }
+
+    /// What the login page says for each refusal (one message for every wrong credential).
+    public var message: String {
+        switch self {
+        case .success: ""
+        case .invalidCredentials: "ログインIDまたはパスワードが正しくありません。"
+        case .throttled: "ログインの失敗が続いたため、この端末からのログインを一時的に停止しています。15分ほど待ってから再度お試しください。"
+        case .locked: "パスワードの誤りが続いたため、このアカウントはロックされています。システム管理者に解除を依頼してください。"
         }
     }
 }

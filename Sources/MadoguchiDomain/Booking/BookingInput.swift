@@ -37,12 +37,34 @@ public struct BookingInput: Sendable, Codable, Equatable {
         self.notes = notes
     }
 
+    /// JSON keys are lowerCamelCase with `Id` (`applicationId`), as in every body and answer of
+    /// the API; the older `applicationID` is still read, for clients written against it.
+    enum CodingKeys: String, CodingKey {
+        case familyName, givenName, familyKana, givenKana, birthDate, phone, email, applicationId, noticeNumber, notes
+        case legacyApplicationID = "applicationID"
+    }
+
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         func text(_ key: CodingKeys) throws -> String { try c.decodeIfPresent(String.self, forKey: key) ?? "" }
+        let applicationID = try c.decodeIfPresent(String.self, forKey: .applicationId) ?? text(.legacyApplicationID)
         self.init(familyName: try text(.familyName), givenName: try text(.givenName), familyKana: try text(.familyKana),
                   givenKana: try text(.givenKana), birthDate: try text(.birthDate), phone: try text(.phone), email: try text(.email),
-                  applicationID: try text(.applicationID), noticeNumber: try text(.noticeNumber), notes: try text(.notes))
+                  applicationID: applicationID, noticeNumber: try text(.noticeNumber), notes: try text(.notes))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(familyName, forKey: .familyName)
+        try c.encode(givenName, forKey: .givenName)
+        try c.encode(familyKana, forKey: .familyKana)
+        try c.encode(givenKana, forKey: .givenKana)
+        try c.encode(birthDate, forKey: .birthDate)
+        try c.encode(phone, forKey: .phone)
+        try c.encode(email, forKey: .email)
+        try c.encode(applicationID, forKey: .applicationId)
+        try c.encode(noticeNumber, forKey: .noticeNumber)
+        try c.encode(notes, forKey: .notes)
     }
 
     public var kanaKey: String { (familyKana + givenKana).replacingOccurrences(of: "\u{3000}", with: "") }
@@ -89,14 +111,14 @@ public struct BookingInput: Sendable, Codable, Equatable {
         if applicationID.trimmingCharacters(in: .whitespaces).isEmpty { clean.applicationID = "" } else if let id = ApplicationID(applicationID) {
             clean.applicationID = id.digits
         } else {
-            problem("applicationID", ApplicationID.invalidMessage, "The application ID has 23 digits.")
+            problem("applicationId", ApplicationID.invalidMessage, "The application ID has 23 digits.")
         }
         clean.noticeNumber = Self.halfWidth(noticeNumber).uppercased().filter { !$0.isWhitespace }
         if !clean.noticeNumber.isEmpty, clean.noticeNumber.range(of: #"^[0-9A-Z-]{1,20}$"#, options: .regularExpression) == nil {
             problem("noticeNumber", "交付通知書の番号は英数字20文字以内で入力してください。", "The notice number has up to 20 letters and digits.")
         }
-        if purpose == .pickup, clean.applicationID.isEmpty, clean.noticeNumber.isEmpty, !problems.contains(where: { $0.field == "applicationID" }) {
-            problem("applicationID", "受け取りの予約には、申請書IDか交付通知書の番号が必要です。",
+        if purpose == .pickup, clean.applicationID.isEmpty, clean.noticeNumber.isEmpty, !problems.contains(where: { $0.field == "applicationId" }) {
+            problem("applicationId", "受け取りの予約には、申請書IDか交付通知書の番号が必要です。",
                     "For a card pickup, enter the application ID or the number on your pickup notice.")
         }
         if clean.notes.count > 1000 { problem("notes", "備考は1000文字以内で入力してください。", "Notes: up to 1000 characters.") }

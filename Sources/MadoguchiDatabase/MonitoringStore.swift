@@ -1,0 +1,47 @@
+import Foundation
+import Logging
+import MadoguchiDomain
+import PostgresNIO
+
+/// The figures monitoring reads from PostgreSQL at scrape time (F5): the same for every
+/// instance, since they are the database's, not one process's.
+public struct MonitoringStore: Sendable {
+    public let database: Database
+    var logger: Logger { database.logger }
+
+    public init(database: Database) {
+        self.database = database
+    }
+
+    /// Database size and blob totals, for the status page.
+    public func storageFigures() async throws -> (databaseBytes: Int64, blobs: Int, blobBytes: Int64)? {
+        try await database.client.first("""
+            SELECT pg_database_size(current_database()), (SELECT count(*) FROM blob), (SELECT coalesce(sum(size), 0)::bigint FROM blob)
+            """, as: (Int64, Int, Int64).self, logger: logger).map { ($0.0, $0.1, $0.2) }
+    }
+
+    public struct Figures: Sendable {
+        public let lockedAccounts: Int
+        public let blobBytes: Int64
+        public let blobs: Int
+        public let databaseBytes: Int64
+        public let staffSessions: Int
+        public let connections: Int
+        public let maxConnections: Int
+    }
+
+    public func figures() async throws -> Figures? {
+        try await database.client.first("""
+            SELECT (SELECT count(*) FROM staff_user WHERE locked_at IS NOT NULL),
+                   (SELECT coalesce(sum(size), 0)::bigint FROM blob),
+                   (SELECT count(*) FROM blob),
+                   pg_database_size(current_database()),
+                   (SELECT count(*) FROM staff_session WHERE expires_at > now()),
+                   (SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()),
+                   current_setting('max_connections')::int
+            """, as: (Int, Int64, Int, Int64, Int, Int, Int).self, logger: logger).map {
+            Figures(lockedAccounts: $0.0, blobBytes: $0.1, blobs: $0.2, databaseBytes: $0.3, staffSessions: $0.4, connections: $0.5,
+                    maxConnections: $0.6)
+        }
+    }
+}

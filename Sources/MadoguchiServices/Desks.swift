@@ -1,0 +1,70 @@
+import CoreMetrics
+import Foundation
+import Logging
+import MadoguchiArchive
+import MadoguchiDatabase
+import MadoguchiDomain
+import MadoguchiImaging
+
+/// Every desk of the use-case layer, built once per process from the configuration, the
+/// database, the blob store and a clock. The sites, the command line and the background workers
+/// get their desks from here; nothing else constructs a store.
+public struct Desks: Sendable {
+    public let configuration: ServiceConfiguration
+    public let booking: BookingDesk
+    public let slots: SlotDesk
+    public let ledger: LedgerDesk
+    public let archive: ArchiveDesk
+    public let intake: IntakeDesk
+    public let accounts: AccountDesk
+    public let statistics: StatisticsDesk
+    public let operations: OperationsDesk
+    public let audit: AuditDesk
+    public let firstStart: FirstStart
+    public let clock: any TimeSource
+
+    /// `metrics` receives the counters the desks keep (logins, reads of personal data).
+    public init(configuration: ServiceConfiguration, database: Database, blobs: any BlobStore, clock: any TimeSource = SystemTimeSource(),
+                metrics: any MetricsFactory) throws {
+        self.configuration = configuration
+        self.clock = clock
+        let trail = AuditTrail(log: AuditLog(database: database, clock: clock), metrics: metrics)
+        let slotStore = SlotStore(database: database)
+        let bookingStore = BookingStore(database: database, policy: .init(maxOpenPerPerson: configuration.maxOpenBookingsPerPerson,
+                                                                         maxOpenPerContact: configuration.maxOpenBookingsPerContact))
+        let storage = StorageStore(database: database)
+        let ledgerStore = LedgerStore(database: database, storage: storage)
+        let registry = RegistryStore(database: database)
+        let applicants = ApplicantStore(database: database)
+        let documents = DocumentStore(database: database)
+        let intakes = IntakeStore(database: database)
+        let runs = JobRunStore(database: database)
+        // A bad pattern in the configuration must stop the start, not silently refuse every scan.
+        let qrFormat = try QRPayloadFormat(pattern: configuration.qrPattern)
+        booking = BookingDesk(bookings: bookingStore, slots: slotStore, ledger: ledgerStore, registry: registry, limiter: RateLimiter(database: database),
+                              audit: trail, database: database, clock: clock, configuration: configuration, feed: BookingFeed(database: database))
+        slots = SlotDesk(slots: slotStore, audit: trail, database: database, clock: clock)
+        ledger = LedgerDesk(ledger: ledgerStore, storage: storage, registry: registry, bookings: bookingStore, uploads: ImportUploadStore(database: database),
+                            audit: trail, database: database, clock: clock, configuration: configuration, qrFormat: qrFormat)
+        let ingest = DocumentIngest(blobs: blobs, documents: documents, database: database, audit: trail, clock: clock,
+                                    limits: ImagingLimits(maxPixelsPerPage: configuration.maxPixelsPerPage), maxBytes: configuration.maxUploadBytes)
+        archive = ArchiveDesk(applicants: applicants, documents: documents, intakes: intakes, bookings: bookingStore, ledger: ledgerStore, blobs: blobs, ingest: ingest, audit: trail,
+                              database: database, clock: clock, configuration: configuration)
+        intake = IntakeDesk(intakes: intakes, fees: FeeStore(database: database), applicants: applicants, slots: slotStore, audit: trail,
+                            database: database, clock: clock)
+        let hasher = PasswordHasher(cost: configuration.bcryptCost)
+        accounts = AccountDesk(users: StaffUserStore(database: database),
+                               sessions: StaffSessionStore(database: database, clock: clock, idleTimeout: configuration.sessionIdleTimeout,
+                                                           absoluteTimeout: configuration.sessionAbsoluteTimeout),
+                               tokens: ApiTokenStore(database: database, clock: clock), attempts: LoginAttemptStore(database: database),
+                               audit: trail, database: database, clock: clock, configuration: configuration, hasher: hasher,
+                               passwordPolicy: PasswordPolicy(minimumLength: configuration.minimumPasswordLength))
+        statistics = StatisticsDesk(statistics: StatisticsStore(database: database), slots: slotStore, audit: trail, database: database, clock: clock)
+        let maintenance = MaintenanceStore(database: database)
+        operations = OperationsDesk(notices: NoticeStore(database: database), maintenance: maintenance, runs: runs,
+                                    monitoring: MonitoringStore(database: database), blobs: blobs, audit: trail, database: database, clock: clock,
+                                    configuration: configuration, schedule: MaintenanceSchedule(store: maintenance))
+        audit = AuditDesk(audit: trail)
+        firstStart = FirstStart(database: database, hasher: hasher, audit: trail)
+    }
+}

@@ -1,0 +1,104 @@
+import Foundation
+import MadoguchiDomain
+
+/// The business settings the desks apply, whichever entry point calls them. Defaults are the
+/// documented ones; `fromEnvironment` reads the `MADOGUCHI_*` variables listed in the README.
+/// (HTTP-only settings — ports, TLS, proxies, staff hours — are the sites' `SiteConfiguration`.)
+public struct ServiceConfiguration: Sendable {
+    public var maxFailedLogins = 5
+    /// Failed logins from one address in 15 minutes before that address must wait.
+    public var maxFailedLoginsPerAddress = 50
+    /// Minutes after which a locked account unlocks itself; nil means only an administrator unlocks.
+    public var autoUnlockMinutes: Int?
+    public var sessionIdleMinutes = 30
+    public var sessionAbsoluteHours = 12
+    public var bcryptCost: UInt8 = 12
+    public var minimumPasswordLength = 12
+    /// Largest document upload (B4), checked while streaming.
+    public var maxUploadBytes: Int64 = 50 << 20
+    /// Pixels one scanned page may have, checked before decoding (decompression bombs).
+    public var maxPixelsPerPage: UInt64 = 100_000_000
+    /// Open bookings one person may hold on the public site (one per purpose by default).
+    public var maxOpenBookingsPerPerson = 2
+    /// Open bookings one phone number or email address may hold (a family shares one phone).
+    public var maxOpenBookingsPerContact = 4
+    /// Public-site booking attempts (any outcome) per address per hour and per phone/email per
+    /// day: brakes on automated traffic, generous because mobile carriers put many residents
+    /// behind one address (CGNAT) and a refused attempt takes nothing.
+    public var bookingAttemptsPerAddressPerHour = 3000
+    public var bookingAttemptsPerContactPerDay = 50
+    /// Bookings actually made per address per hour: the limit on hoarding seats. With the
+    /// open-booking caps per person and per contact, this is the tight one.
+    public var bookingsMadePerAddressPerHour = 50
+    /// Lookups (code + date of birth) per address per hour: the brake on guessing codes.
+    public var bookingLookupsPerAddressPerHour = 120
+    /// The data folder (free disk on the status page) and the snapshot folder.
+    public var storageDirectory: URL?
+    public var snapshotDirectory: URL?
+    /// Nightly snapshot time, minutes after midnight Tokyo; nil switches the scheduler off.
+    public var snapshotMinuteOfDay: Int? = 120
+    public var snapshotKeepDaily = 7
+    public var snapshotKeepWeekly = 4
+    public var snapshotKeepMonthly = 12
+    /// A second place the nightly snapshot copies new blobs to (`--with-blobs`).
+    public var snapshotBlobCopy: URL?
+    /// What the issuance list's QR codes carry (C2): a regular expression with a named group
+    /// `applicationID` (and optionally `batch`). The default is documented in the README.
+    public var qrPattern = QRPayloadFormat.defaultPattern
+    /// A card notified this many days ago and not collected is overdue (C6 board).
+    public var ledgerOverdueDays = 90
+    /// A delivered card not inspected after this many days is listed on the board.
+    public var ledgerUninspectedDays = 7
+    /// The city's column mapping for the issuance-list upload page (C3), a JSON file.
+    public var issuanceListLayout = ImportLayout()
+    /// Printed on the checklists and receipts (C8).
+    public var cityName = "西東京市"
+    public var officeName = "市民課"
+
+    public init() {}
+
+    public var sessionIdleTimeout: TimeInterval { TimeInterval(sessionIdleMinutes * 60) }
+    public var sessionAbsoluteTimeout: TimeInterval { TimeInterval(sessionAbsoluteHours * 3600) }
+
+    /// Applies `MADOGUCHI_*` environment variables on top of the defaults.
+    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> ServiceConfiguration {
+        var c = ServiceConfiguration()
+        func int(_ key: String) -> Int? { environment[key].flatMap { Int($0) } }
+        if let v = int("MADOGUCHI_MAX_FAILED_LOGINS"), v > 0 { c.maxFailedLogins = v }
+        if let v = int("MADOGUCHI_AUTO_UNLOCK_MINUTES"), v > 0 { c.autoUnlockMinutes = v }
+        if let v = int("MADOGUCHI_MAX_FAILED_LOGINS_PER_ADDRESS"), v > 0 { c.maxFailedLoginsPerAddress = v }
+        if let v = int("MADOGUCHI_SESSION_IDLE_MINUTES"), v > 0 { c.sessionIdleMinutes = v }
+        if let v = int("MADOGUCHI_SESSION_ABSOLUTE_HOURS"), v > 0 { c.sessionAbsoluteHours = v }
+        if let v = int("MADOGUCHI_BCRYPT_COST"), v >= 12, v <= 16 { c.bcryptCost = UInt8(v) }
+        if let v = int("MADOGUCHI_MIN_PASSWORD_LENGTH"), v >= 8 { c.minimumPasswordLength = v }
+        if let v = int("MADOGUCHI_MAX_UPLOAD_MB"), v > 0 { c.maxUploadBytes = Int64(v) << 20 }
+        if let v = int("MADOGUCHI_MAX_MEGAPIXELS"), v > 0 { c.maxPixelsPerPage = UInt64(v) * 1_000_000 }
+        if let v = int("MADOGUCHI_MAX_OPEN_BOOKINGS_PER_PERSON"), v > 0 { c.maxOpenBookingsPerPerson = v }
+        if let v = int("MADOGUCHI_MAX_OPEN_BOOKINGS_PER_CONTACT"), v > 0 { c.maxOpenBookingsPerContact = v }
+        if let v = int("MADOGUCHI_BOOKING_ATTEMPTS_PER_ADDRESS_HOUR"), v > 0 { c.bookingAttemptsPerAddressPerHour = v }
+        if let v = int("MADOGUCHI_BOOKING_ATTEMPTS_PER_CONTACT_DAY"), v > 0 { c.bookingAttemptsPerContactPerDay = v }
+        if let v = int("MADOGUCHI_BOOKING_LOOKUPS_PER_ADDRESS_HOUR"), v > 0 { c.bookingLookupsPerAddressPerHour = v }
+        if let v = int("MADOGUCHI_BOOKINGS_MADE_PER_ADDRESS_HOUR"), v > 0 { c.bookingsMadePerAddressPerHour = v }
+        if let v = environment["MADOGUCHI_SNAPSHOT_TIME"] {
+            if v == "off" { c.snapshotMinuteOfDay = nil } else if let minute = SlotRule.minute(v), minute < 24 * 60 { c.snapshotMinuteOfDay = minute }
+        }
+        if let v = environment["MADOGUCHI_SNAPSHOT_DIR"], !v.isEmpty { c.snapshotDirectory = URL(fileURLWithPath: v).standardizedFileURL }
+        if let v = environment["MADOGUCHI_SNAPSHOT_WITH_BLOBS"], !v.isEmpty { c.snapshotBlobCopy = URL(fileURLWithPath: v).standardizedFileURL }
+        if let v = environment["MADOGUCHI_SNAPSHOT_KEEP"] {
+            let parts = v.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+            if parts.count == 3, parts.allSatisfy({ $0 >= 0 }) {
+                (c.snapshotKeepDaily, c.snapshotKeepWeekly, c.snapshotKeepMonthly) = (parts[0], parts[1], parts[2])
+            }
+        }
+        if let v = environment["MADOGUCHI_QR_PATTERN"], !v.isEmpty { c.qrPattern = v }
+        if let v = int("MADOGUCHI_LEDGER_OVERDUE_DAYS"), v > 0 { c.ledgerOverdueDays = v }
+        if let v = int("MADOGUCHI_LEDGER_UNINSPECTED_DAYS"), v > 0 { c.ledgerUninspectedDays = v }
+        if let v = environment["MADOGUCHI_ISSUANCE_MAPPING"], !v.isEmpty, let data = FileManager.default.contents(atPath: v),
+           let layout = try? JSONDecoder().decode(ImportLayout.self, from: data) {
+            c.issuanceListLayout = layout
+        }
+        if let v = environment["MADOGUCHI_CITY_NAME"], !v.isEmpty { c.cityName = v }
+        if let v = environment["MADOGUCHI_OFFICE_NAME"], !v.isEmpty { c.officeName = v }
+        return c
+    }
+}
