@@ -82,7 +82,7 @@ struct ArchiveApiTests {
             #expect(status == .unprocessableContent)
             #expect(headers[.contentType]?.hasPrefix("application/problem+json") ?? false)
             let fields = Set(((object(body)["errors"] as? [[String: Any]]) ?? []).compactMap { $0["field"] as? String })
-            #expect(fields == ["familyName", "familyKana", "birthDate", "notes", "applicationIDs"])
+            #expect(fields == ["familyName", "familyKana", "birthDate", "notes", "applicationIds"])
             #expect(try await countRows(site, "applicant") == 0)
             let (malformed, _, _) = try await send(staff, .post, "/api/v1/applicants", token: token, json: "{not json")
             #expect(malformed == .badRequest)

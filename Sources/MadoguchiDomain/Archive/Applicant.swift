@@ -41,8 +41,22 @@ public struct Applicant: Sendable, Codable, Equatable {
         self.applicationIDs = applicationIDs
     }
 
+    /// JSON keys are lowerCamelCase with `Id`/`Ids`, as everywhere in the API; the older
+    /// `applicationIDs` is still read, for scanning stations written against it.
     enum CodingKeys: String, CodingKey {
-        case id, familyName, givenName, familyKana, givenKana, birthDate, sex, postalCode, address, phone, notes, applicationIDs, createdAt
+        case id, familyName, givenName, familyKana, givenKana, birthDate, sex, postalCode, address, phone, notes, applicationIds, createdAt
+        case legacyApplicationIDs = "applicationIDs"
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        for (key, value) in [(CodingKeys.familyName, familyName), (.givenName, givenName), (.familyKana, familyKana), (.givenKana, givenKana),
+                             (.birthDate, birthDate), (.sex, sex), (.postalCode, postalCode), (.address, address), (.phone, phone), (.notes, notes)] {
+            try c.encode(value, forKey: key)
+        }
+        try c.encode(applicationIDs, forKey: .applicationIds)
+        try c.encodeIfPresent(createdAt, forKey: .createdAt)
     }
 
     /// Missing keys mean empty, so API clients send only what they have.
@@ -53,7 +67,8 @@ public struct Applicant: Sendable, Codable, Equatable {
         self.init(familyName: try text(.familyName), givenName: try text(.givenName), familyKana: try text(.familyKana),
                   givenKana: try text(.givenKana), birthDate: try text(.birthDate), sex: try c.decodeIfPresent(String.self, forKey: .sex) ?? "unspecified",
                   postalCode: try text(.postalCode), address: try text(.address), phone: try text(.phone), notes: try text(.notes),
-                  applicationIDs: try c.decodeIfPresent([String].self, forKey: .applicationIDs) ?? [])
+                  applicationIDs: try c.decodeIfPresent([String].self, forKey: .applicationIds)
+                      ?? c.decodeIfPresent([String].self, forKey: .legacyApplicationIDs) ?? [])
     }
 
     /// The cleaned input (trimmed, kana in katakana, IDs as plain digits), or every problem found.
@@ -96,7 +111,7 @@ public struct Applicant: Sendable, Codable, Equatable {
         var ids: [String] = []
         for raw in applicationIDs where !raw.trimmingCharacters(in: .whitespaces).isEmpty {
             if let id = ApplicationID(raw) { ids.append(id.digits) } else {
-                problems.append(.init(field: "applicationIDs", message: ApplicationID.invalidMessage))
+                problems.append(.init(field: "applicationIds", message: ApplicationID.invalidMessage))
             }
         }
         clean.applicationIDs = Array(Set(ids)).sorted()

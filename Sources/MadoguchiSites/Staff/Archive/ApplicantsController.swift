@@ -63,7 +63,7 @@ struct ApplicantsController {
         } catch let invalid as InvalidInput {
             return try form(context, input: input, problems: invalid.problems, status: .unprocessableContent)
         } catch let error as ApplicantError {
-            return try form(context, input: input, problems: [.init(field: "applicationIDs", message: error.description)], status: .conflict)
+            return try form(context, input: input, problems: [.init(field: "applicationIds", message: error.description)], status: .conflict)
         }
     }
 
@@ -81,7 +81,7 @@ struct ApplicantsController {
         let model = ArchiveModels.New(
             fields: fields, notes: i.notes, applicationIDs: i.applicationIDs.joined(separator: "\n"),
             sexOptions: [("male", "男"), ("female", "女"), ("unspecified", "回答なし")].map { .init(value: $0.0, label: $0.1, checked: i.sex == $0.0) },
-            errors: problems.map(\.message), applicationIDsError: errors["applicationIDs"] ?? "", notesError: errors["notes"] ?? "")
+            errors: problems.map(\.message), applicationIDsError: errors["applicationIds"] ?? "", notesError: errors["notes"] ?? "")
         return try renderer.staff("applicant-new", context, title: "申請者の登録", current: "/applicants", model, status: status)
     }
 
