@@ -3,6 +3,8 @@ import Crypto
 import Foundation
 import MadoguchiArchive
 import MadoguchiImaging
+import MadoguchiSites
+import NIOCore
 
 /// `madoguchi benchmark archive`: the app's side of `scripts/bench-archive`, which runs the
 /// raw ceilings (openssl + cp, ImageMagick) on the same files in the same run and prints ratios.
@@ -46,9 +48,31 @@ struct BenchmarkCommand: AsyncParsableCommand {
             }
             let renderSeconds = seconds(since: start)
 
+            // 4. The upload form parser the routes use, on all files in one multipart body arriving in
+            //    64 KiB chunks, against only collecting those chunks (the floor any parser pays).
+            let boundary = "----madoguchi-benchmark-7MA4YWxkTrZu0gW"
+            var form: [UInt8] = []
+            for (i, data) in datas.enumerated() {
+                form += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"scan\(i).tif\"\r\nContent-Type: image/tiff\r\n\r\n".utf8)
+                form += data
+                form += Array("\r\n".utf8)
+            }
+            form += Array("--\(boundary)--\r\n".utf8)
+            let chunks = stride(from: 0, to: form.count, by: 65_536).map { ByteBuffer(bytes: form[$0..<Swift.min($0 + 65_536, form.count)]) }
+            start = ContinuousClock.now
+            let (_, parsed) = try await MultipartBody.read(BufferList(chunks: chunks), boundary: boundary, limit: form.count)
+            let parseSeconds = seconds(since: start)
+            guard parsed["file"]?.map(\.data) == datas else { throw ValidationError("the multipart parser returned other bytes") }
+            start = ContinuousClock.now
+            var collected: [UInt8] = []
+            collected.reserveCapacity(form.count)
+            for try await chunk in BufferList(chunks: chunks) { collected += chunk.readableBytesView }
+            let collectSeconds = seconds(since: start)
+
             let result: [String: Double] = [
                 "files": Double(datas.count), "bytes": Double(bytes), "pages": Double(pages),
                 "hash_seconds": hashSeconds, "put_seconds": putSeconds, "render_seconds": renderSeconds,
+                "multipart_seconds": parseSeconds, "collect_seconds": collectSeconds,
             ]
             let json = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
             print(String(decoding: json, as: UTF8.self))
@@ -61,15 +85,15 @@ struct BenchmarkCommand: AsyncParsableCommand {
     }
 }
 
-/// A fixed list of chunks as an async sequence.
-struct ChunkList: AsyncSequence, Sendable {
-    typealias Element = [UInt8]
-    let chunks: [[UInt8]]
+/// A fixed list of chunks as an async sequence (a blob put's input, a request body's chunks).
+struct FixedChunks<Chunk: Sendable>: AsyncSequence, Sendable {
+    typealias Element = Chunk
+    let chunks: [Chunk]
 
     struct AsyncIterator: AsyncIteratorProtocol {
         var index = 0
-        let chunks: [[UInt8]]
-        mutating func next() async -> [UInt8]? {
+        let chunks: [Chunk]
+        mutating func next() async -> Chunk? {
             guard index < chunks.count else { return nil }
             defer { index += 1 }
             return chunks[index]
@@ -78,3 +102,6 @@ struct ChunkList: AsyncSequence, Sendable {
 
     func makeAsyncIterator() -> AsyncIterator { AsyncIterator(chunks: chunks) }
 }
+
+typealias ChunkList = FixedChunks<[UInt8]>
+typealias BufferList = FixedChunks<ByteBuffer>

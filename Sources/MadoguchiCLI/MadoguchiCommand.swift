@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
-import MadoguchiSites
+import MadoguchiServices
 
 /// `madoguchi`: the server and the operators' tools.
 @available(macOS 10.15, *)

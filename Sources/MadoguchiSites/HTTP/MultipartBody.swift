@@ -6,10 +6,10 @@ import MultipartKit
 /// chunks arrive: text parts join the form (the CSRF token is one), file parts are kept with
 /// their file name. The whole body is bounded by `limit`, counted while it streams, so an
 /// oversized upload is refused without ever being held in memory whole.
-enum MultipartBody {
-    struct Malformed: Error {}
+public enum MultipartBody {
+    public struct Malformed: Error {}
 
-    static func boundary(from contentType: String) -> String? {
+    public static func boundary(from contentType: String) -> String? {
         for parameter in contentType.split(separator: ";").dropFirst() {
             let pair = parameter.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
             if pair.count == 2, pair[0].lowercased() == "boundary" {
@@ -22,7 +22,9 @@ enum MultipartBody {
 
     /// Reads the parts; throws `AppError.payloadTooLarge` past `limit`, `Malformed` when the body
     /// is not well-formed multipart with this boundary.
-    static func read(_ body: RequestBody, boundary: String, limit: Int) async throws -> (FormData, [String: [UploadedFile]]) {
+    /// Generic over the body so `madoguchi benchmark archive` can time the same parser the routes use.
+    public static func read<Body: AsyncSequence>(_ body: Body, boundary: String, limit: Int) async throws -> (FormData, [String: [UploadedFile]])
+    where Body.Element == ByteBuffer {
         let collector = Collector()
         let parser = MultipartParser(boundary: boundary)
         parser.onHeader = { name, value in collector.header(name, value) }

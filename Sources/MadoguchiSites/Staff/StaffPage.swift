@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import MadoguchiDomain
+import MadoguchiServices
 import Mustache
 
 /// What every staff page shares — who is signed in, the CSRF token for its forms, the menu the
