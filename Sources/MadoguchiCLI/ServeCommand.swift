@@ -47,24 +47,48 @@ struct ServeCommand: AsyncParsableCommand {
         let siteConfiguration = configuration
         let demo = demo
         let blobs = try database.blobStore()
-        try await database.withDatabase(logger: logger) { database in
-            let metrics = SiteMetrics()
-            let desks = try Desks(configuration: siteConfiguration.service, database: database, blobs: blobs,
-                                  metrics: metrics.factory)
-            try await desks.firstStart.seedAdministrator()
-            if demo { try await desks.firstStart.seedDemoStaff() }
-            let environment = try await SiteEnvironment(configuration: siteConfiguration, desks: desks, metrics: metrics, logger: logger)
-            var runnable: [any Service] = [SessionPurger(accounts: desks.accounts, ledger: desks.ledger, logger: logger)]
-            if let nightly = desks.operations.nightlySnapshots(logger: logger) {
-                runnable.append(NightlySnapshotService(nightly: nightly, logger: logger))
-            }
-            if siteConfiguration.site != .staff {
-                runnable.append(Sites.residentApplication(environment))
+        let secrets = try database.secrets()
+        let server = try await database.server(logger: logger)
+        defer { server.stop(logger: logger) }
+        if siteConfiguration.site != .resident {
+            try await database.migrate(on: server, logger: logger)
+        }
+        // Each site gets its own pool, as its own database role (#13).
+        let metrics = SiteMetrics()
+        var pools: [Database] = []
+        var runnable: [any Service] = []
+        func desks(_ role: DatabaseRole) throws -> Desks {
+            let pool = try server.database(role, logger: logger)
+            pools.append(pool)
+            return try Desks(configuration: siteConfiguration.service, database: pool, blobs: blobs, secrets: secrets, role: role,
+                             metrics: metrics.factory)
+        }
+        let staffDesks = siteConfiguration.site == .resident ? nil : try desks(.staff)
+        let residentDesks = siteConfiguration.site == .staff ? nil : try desks(.resident)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for pool in pools { group.addTask { await pool.client.run() } }
+            defer { group.cancelAll() }
+            if let residentDesks {
+                try await PrivilegeCheck.residentRoleIsLeast(residentDesks, logger: logger)
+                runnable.append(Sites.residentApplication(try await SiteEnvironment(
+                    configuration: siteConfiguration, desks: residentDesks, metrics: metrics, logger: logger)))
                 print("resident site: http://\(siteConfiguration.host):\(siteConfiguration.residentPort)/")
             }
-            if siteConfiguration.site != .resident {
-                runnable.append(try Sites.staffApplication(environment))
+            if let staffDesks {
+                try await staffDesks.audit.sealUnkeyedHead(caller: .system)
+                try await staffDesks.firstStart.seedAdministrator()
+                if demo { try await staffDesks.firstStart.seedDemoStaff() }
+                runnable.append(Housekeeping(accounts: staffDesks.accounts, ledger: staffDesks.ledger, slots: staffDesks.slots, logger: logger))
+                if let nightly = staffDesks.operations.nightlySnapshots(logger: logger) {
+                    runnable.append(NightlySnapshotService(nightly: nightly, logger: logger))
+                }
+                runnable.append(try Sites.staffApplication(try await SiteEnvironment(
+                    configuration: siteConfiguration, desks: staffDesks, metrics: metrics, logger: logger)))
                 print("staff site:    http://\(siteConfiguration.host):\(siteConfiguration.staffPort)/login")
+            }
+            // Every instance keeps a copy of the audit head, whichever site it runs.
+            if let writer = (staffDesks ?? residentDesks)?.audit.anchorWriter() {
+                runnable.append(AnchorService(writer: writer, logger: logger))
             }
             fflush(nil)
             let group = ServiceGroup(configuration: .init(
@@ -75,17 +99,48 @@ struct ServeCommand: AsyncParsableCommand {
     }
 }
 
-/// Deletes expired sessions every ten minutes, so the table does not grow with abandoned logins,
-/// and checked imports nobody confirmed within their hour (they hold personal data).
-struct SessionPurger: Service {
+/// Refuses to start the resident site on a connection that can read what it must not (#13): a
+/// misconfigured URL must not quietly put every form and card behind the public host.
+enum PrivilegeCheck {
+    static let forbidden = ["applicant", "applicant_application", "document", "intake", "fee", "ledger_entry", "registry_person",
+                            "staff_user", "staff_session", "api_token"]
+
+    static func residentRoleIsLeast(_ desks: Desks, logger: Logger) async throws {
+        let readable = try await desks.operations.readableTables(among: forbidden)
+        guard readable.isEmpty else {
+            throw ValidationError("""
+                the resident site's database connection can read \(readable.joined(separator: ", ")): it must connect as \
+                madoguchi_resident (MADOGUCHI_RESIDENT_DATABASE_URL), which cannot
+                """)
+        }
+        logger.info("resident site connects with least privilege", metadata: ["checked": "\(forbidden.count) tables"])
+    }
+}
+
+/// The audit anchor writer as a service of the group.
+struct AnchorService: Service {
+    let writer: AuditAnchorWriter
+    let logger: Logger
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown { await writer.run(logger: logger) }
+    }
+}
+
+/// Every ten minutes: deletes expired sessions (the table must not grow with abandoned logins)
+/// and checked imports nobody confirmed within their hour (they hold personal data); plans the
+/// slots ahead, so the resident site's calendar rolls forward without a staff member's visit.
+struct Housekeeping: Service {
     let accounts: AccountDesk
     let ledger: LedgerDesk
+    let slots: SlotDesk
     let logger: Logger
 
     func run() async throws {
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
             do { try await accounts.purgeExpiredSessions() } catch { logger.warning("session purge failed", metadata: ["error": "\(error)"]) }
             do { try await ledger.purgeExpiredUploads() } catch { logger.warning("import upload purge failed", metadata: ["error": "\(error)"]) }
+            do { try await slots.planAhead() } catch { logger.warning("slot planning failed", metadata: ["error": "\(error)"]) }
             do {
                 try await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(600)) }
             } catch {

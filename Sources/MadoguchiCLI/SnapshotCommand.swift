@@ -125,6 +125,7 @@ struct SnapshotCommand: AsyncParsableCommand {
             let logger = Logger(label: "madoguchi.restore")
             var options = DatabaseOptions()
             options.storage = storage
+            options.schema = nil
             let target = options.storageURL
             let library = location.library(storage: target)
             let entry = try library.entry(id)
@@ -139,39 +140,38 @@ struct SnapshotCommand: AsyncParsableCommand {
             }
             let destination = try FileBlobStore(root: target.appendingPathComponent("blobs"))
             SnapshotCommand.say("restoring \(entry.manifest.id) (\(entry.manifest.tables.reduce(0) { $0 + $1.rows }) rows, \(entry.manifest.blobCount) blobs) into \(databaseURL == nil ? target.path : "the given database")")
-            let (configuration, cluster, started): (PostgresConfigurationBox, PrivateCluster?, Bool) = try {
-                if let databaseURL, !replaceLive {
-                    return (PostgresConfigurationBox(try DatabaseLocation.configuration(fromURL: databaseURL), PostgresToolConnection(url: databaseURL)), nil, false)
-                }
-                let (c, cluster, started) = try options.prepare(logger: logger)
-                let url = ProcessInfo.processInfo.environment["DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
-                return (PostgresConfigurationBox(c, url.map(PostgresToolConnection.init(url:))), cluster, started)
-            }()
-            defer { if started, let cluster { try? cluster.stop(logger: logger) } }
-            let db = Database(configuration: configuration.configuration, logger: logger, toolConnection: configuration.tools)
-            let result = try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { await db.client.run() }
-                defer { group.cancelAll() }
+            let server: DatabaseOptions.Server? = databaseURL != nil && !replaceLive ? nil : try await options.server(logger: logger)
+            defer { server?.stop(logger: logger) }
+            // Restores create the schema: the owner role's work.
+            let db = try server?.database(.owner, logger: logger)
+                ?? Database(configuration: try DatabaseLocation.configuration(fromURL: databaseURL!), logger: logger,
+                            toolConnection: PostgresToolConnection(url: databaseURL!))
+            let schema = options.schema
+            let result = try await DatabaseOptions.withRunning(db) { db in
                 if replaceLive {
                     SnapshotCommand.say("taking a safety snapshot of the live database first")
                     let safety = try await Snapshotter(database: db, blobs: destination, library: library)
                         .create(trigger: "safety", progress: SnapshotCommand.say)
                     SnapshotCommand.say("safety snapshot: \(safety.id)")
                 }
-                return try await SnapshotRestorer(library: library).restore(
+                let result = try await SnapshotRestorer(library: library).restore(
                     id, into: db, blobsFrom: source, blobsTo: destination, replacing: replaceLive, progress: SnapshotCommand.say)
+                // The dump carries no privileges: give the runtime roles theirs again.
+                try await Migrator(directory: Migrator.locateSchemaDirectory(explicit: schema)).migrate(db.client, logger: logger)
+                return result
+            }
+            if replaceLive {
+                // The live log went back to the snapshot's head: this host's anchors from after it
+                // would now read as deleted rows. They are kept aside, not destroyed.
+                let anchors = target.appendingPathComponent("audit")
+                if FileManager.default.fileExists(atPath: anchors.path) {
+                    let aside = target.appendingPathComponent("audit-before-restore-\(Int(Date().timeIntervalSince1970))")
+                    try FileManager.default.moveItem(at: anchors, to: aside)
+                    SnapshotCommand.say("audit anchors from before the restore moved to \(aside.path)")
+                }
+                try AuditAnchors(folder: anchors).markRewound(at: Date())
             }
             print("restored \(id): \(result.tables) tables, \(result.rows) rows, every table's count and checksum match; \(result.blobsCopied) blobs copied")
         }
-    }
-}
-
-/// The pool settings and the matching tool settings, carried together.
-struct PostgresConfigurationBox {
-    let configuration: PostgresClient.Configuration
-    let tools: PostgresToolConnection?
-    init(_ configuration: PostgresClient.Configuration, _ tools: PostgresToolConnection?) {
-        self.configuration = configuration
-        self.tools = tools
     }
 }

@@ -39,9 +39,8 @@ public struct BookingStore: Sendable {
         SELECT b.id, b.code, b.slot_id, s.location_id, l.name, s.purpose, s.day::text, s.starts_at, s.ends_at, b.seat, b.channel, b.status,
                b.family_name, b.given_name, b.family_kana, b.given_kana, b.birth_date::text, b.phone, b.email,
                coalesce(b.application_id, ''), b.notice_number, b.notes, b.language, b.duplicate_override, b.applicant_id, b.created_at,
-               u.login, b.checked_in_at, b.cancelled_at, b.version
+               nullif(b.created_by_login, ''), b.checked_in_at, b.cancelled_at, b.version
         FROM booking b JOIN slot s ON s.id = b.slot_id JOIN location l ON l.id = s.location_id
-        LEFT JOIN staff_user u ON u.id = b.created_by
         """
 
     typealias Row = (Int64, String, Int64, Int64, String, String, String, Date, Date, String, String, String,
@@ -161,18 +160,22 @@ public struct BookingStore: Sendable {
         }
         let seat = try await takeSeat(slotID, actor: actor, on: connection)
         let channel: BookingChannel = if case .staff(_, let channel) = actor { channel } else { .web }
-        let applicantID = input.applicationID.isEmpty ? nil : try await connection.first(
-            "SELECT applicant_id FROM applicant_application WHERE application_id = \(input.applicationID)", as: (Int64).self, logger: logger)
+        // The applicant is linked by the `booking_link_applicant` trigger; the creator's login is
+        // kept on the row, so reading bookings never needs the staff table.
+        var createdByLogin = ""
+        if let id = actor.staffUserID {
+            createdByLogin = try await connection.first("SELECT login FROM staff_user WHERE id = \(id)", as: (String).self, logger: logger) ?? ""
+        }
         let applicationID: String? = input.applicationID.isEmpty ? nil : input.applicationID
         while true {
             let code = BookingCode.generate()
             // A repeated code (one in ~10^14) just draws again.
             if let id = try await connection.first("""
                 INSERT INTO booking (code, slot_id, seat, channel, family_name, given_name, family_kana, given_kana, birth_date, phone, email,
-                                     application_id, notice_number, notes, language, duplicate_override, applicant_id, created_by)
+                                     application_id, notice_number, notes, language, duplicate_override, created_by, created_by_login)
                 VALUES (\(code), \(slotID), \(seat), \(channel.rawValue), \(input.familyName), \(input.givenName), \(input.familyKana),
                         \(input.givenKana), \(input.birthDate)::date, \(input.phone), \(input.email), \(applicationID), \(input.noticeNumber),
-                        \(input.notes), \(language.rawValue), \(!duplicates.isEmpty), \(applicantID), \(actor.staffUserID))
+                        \(input.notes), \(language.rawValue), \(!duplicates.isEmpty), \(actor.staffUserID), \(createdByLogin))
                 ON CONFLICT (code) DO NOTHING RETURNING id
                 """, as: (Int64).self, logger: logger) {
                 return try await bookings("b.id = $1", [id], on: connection)[0]
@@ -377,3 +380,4 @@ public struct BookingStore: Sendable {
             """, logger: logger)
     }
 }
+

@@ -45,12 +45,37 @@ public struct Migrator: Sendable {
             try await connection.execute("SELECT pg_advisory_lock(\(Self.lockKey))", logger: logger)
             do {
                 let applied = try await apply(migrations, on: connection, logger: logger)
+                try await applyGrants(on: connection, logger: logger)
                 try await connection.execute("SELECT pg_advisory_unlock(\(Self.lockKey))", logger: logger)
                 return applied
             } catch {
                 try? await connection.execute("SELECT pg_advisory_unlock(\(Self.lockKey))", logger: logger)
                 throw error
             }
+        }
+    }
+
+    /// Re-applies the runtime roles' privileges (`DatabaseRoles.grantStatements`), when those
+    /// roles exist, so every table a migration added gets exactly what its role list says.
+    func applyGrants(on connection: PostgresConnection, logger: Logger) async throws {
+        let present = try await connection.query(
+            "SELECT rolname FROM pg_roles WHERE rolname IN (\(DatabaseRole.staff.name), \(DatabaseRole.resident.name))", logger: logger)
+        var count = 0
+        for try await _ in present { count += 1 }
+        guard count == 2 else {
+            logger.warning("database roles madoguchi_staff and madoguchi_resident do not exist: run `madoguchi db roles --print-sql` as a DBA")
+            return
+        }
+        try await connection.execute("BEGIN", logger: logger)
+        do {
+            for statement in DatabaseRoles.grantStatements() {
+                try await connection.execute(PostgresQuery(unsafeSQL: statement), logger: logger)
+            }
+            try await connection.execute("COMMIT", logger: logger)
+        } catch {
+            try? await connection.execute("ROLLBACK", logger: logger)
+            let message = (error as? PSQLError)?.serverInfo?[.message] ?? "\(error)"
+            throw DatabaseError.migrationFailed(name: "grants", message: message)
         }
     }
 

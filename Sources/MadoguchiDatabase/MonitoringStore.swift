@@ -44,4 +44,12 @@ public struct MonitoringStore: Sendable {
                     maxConnections: $0.6)
         }
     }
+
+    /// Which of `tables` this connection's role may SELECT from (the resident site's start check).
+    public func readableTables(among tables: [String]) async throws -> [String] {
+        try await database.client.all("""
+            SELECT t FROM unnest(\(tables)::text[]) AS t
+            WHERE to_regclass('public.' || t) IS NOT NULL AND has_table_privilege(('public.' || t)::regclass, 'SELECT')
+            """, as: (String).self, logger: database.logger)
+    }
 }

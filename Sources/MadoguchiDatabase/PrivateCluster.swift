@@ -4,6 +4,9 @@ import PostgresNIO
 
 /// The embedded default database: a PostgreSQL cluster owned by the app under
 /// `<storage>/postgres`, reachable only through a Unix socket inside that folder (no TCP port).
+/// Every connection authenticates with scram-sha-256 and a generated password
+/// (`ClusterPasswords`); the app connects as the role its job needs (`DatabaseRole`), and the
+/// bootstrap superuser is used only to set the roles up.
 ///
 /// PostgreSQL refuses to run as root, so when the app runs as root the cluster belongs to the
 /// `postgres` OS user and every server command goes through `runuser`.
@@ -17,6 +20,8 @@ public struct PrivateCluster: Sendable {
 
     public static let superuser = "madoguchi"
     static let port = 5432
+    /// The generated passwords of the superuser and the three roles.
+    public let passwords: ClusterPasswords
 
     public var dataDirectory: URL { root.appendingPathComponent("data") }
     public var socketDirectory: URL { root.appendingPathComponent("run") }
@@ -30,14 +35,31 @@ public struct PrivateCluster: Sendable {
         binDirectory = try Self.findBinDirectory()
         serverUser = geteuid() == 0 ? "postgres" : nil
         self.unsafeFastMode = unsafeFastMode
+        passwords = try ClusterPasswords.loadOrCreate(storage: storage.standardizedFileURL,
+                                                      roles: [Self.superuser] + DatabaseRole.allCases.map(\.name))
     }
 
-    /// Connection settings for a database of this cluster.
-    public func configuration(database: String) -> PostgresClient.Configuration {
+    /// Connection settings for a database of this cluster, as one of the app's roles.
+    public func configuration(database: String, role: DatabaseRole) -> PostgresClient.Configuration {
         var configuration = PostgresClient.Configuration(
-            unixSocketPath: socketPath, username: Self.superuser, password: nil, database: database)
+            unixSocketPath: socketPath, username: role.name, password: passwords[role.name], database: database)
         configuration.options.maximumConnections = 20
         return configuration
+    }
+
+    /// The bootstrap superuser's settings: only for creating databases and setting up roles.
+    public func superuserConfiguration(database: String) -> PostgresClient.Configuration {
+        var configuration = PostgresClient.Configuration(
+            unixSocketPath: socketPath, username: Self.superuser, password: passwords[Self.superuser], database: database)
+        configuration.options.maximumConnections = 2
+        return configuration
+    }
+
+    /// libpq's environment for the command-line tools run as the superuser.
+    var toolEnvironment: [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        environment["PGPASSWORD"] = passwords[Self.superuser]
+        return environment
     }
 
     /// Initialises the cluster when it does not exist, recovers from a stale lock after a crash,
@@ -53,8 +75,13 @@ public struct PrivateCluster: Sendable {
 
         if !fm.fileExists(atPath: dataDirectory.appendingPathComponent("PG_VERSION").path) {
             logger.info("initialising private PostgreSQL cluster", metadata: ["path": "\(dataDirectory.path)"])
-            try command([tool("initdb"), "-D", dataDirectory.path, "-U", Self.superuser, "--auth=trust",
-                         "--encoding=UTF8", "--locale=C", "--no-instructions"])
+            // initdb reads the superuser's password from a file the server user can read; it is
+            // removed as soon as initdb has stored the scram verifier.
+            let passwordFile = root.appendingPathComponent(".initdb-password")
+            try writeServerReadable(passwords[Self.superuser] ?? "", to: passwordFile)
+            defer { try? fm.removeItem(at: passwordFile) }
+            try command([tool("initdb"), "-D", dataDirectory.path, "-U", Self.superuser, "--auth-local=scram-sha-256",
+                         "--auth-host=scram-sha-256", "--pwfile=\(passwordFile.path)", "--encoding=UTF8", "--locale=C", "--no-instructions"])
             try writeSettings()
         }
         if isRunning() {
@@ -72,7 +99,40 @@ public struct PrivateCluster: Sendable {
         logger.info("starting private PostgreSQL", metadata: ["socket": "\(socketPath)"])
         try command([tool("pg_ctl"), "start", "-w", "-t", "60", "-D", dataDirectory.path, "-l", logFile.path])
         try writeOwner()
+        try requirePasswords(logger: logger)
         return true
+    }
+
+    /// A cluster made by an earlier version trusted every local connection: give the superuser
+    /// its password and switch the socket to scram-sha-256 (a reload, no restart).
+    func requirePasswords(logger: Logger) throws {
+        let hba = dataDirectory.appendingPathComponent("pg_hba.conf")
+        let current = (try? String(contentsOf: hba, encoding: .utf8)) ?? ""
+        let rules = current.split(separator: "\n").filter { !$0.trimmingCharacters(in: .whitespaces).hasPrefix("#") }
+        guard rules.contains(where: { $0.split(whereSeparator: \.isWhitespace).last == "trust" }) else { return }
+        logger.notice("switching the private PostgreSQL from trust to scram-sha-256 passwords")
+        let script = root.appendingPathComponent(".set-password.sql")
+        try writeServerReadable("ALTER ROLE \(Self.superuser) PASSWORD \(DatabaseRoles.literal(passwords[Self.superuser] ?? ""));\n", to: script)
+        defer { try? FileManager.default.removeItem(at: script) }
+        try command([tool("psql"), "-h", socketDirectory.path, "-U", Self.superuser, "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-q",
+                     "-f", script.path])
+        try writeServerReadable("""
+            # set by madoguchi: every connection over the private socket needs its role's password
+            local   all   all   scram-sha-256
+
+            """, to: hba)
+        try command([tool("pg_ctl"), "reload", "-D", dataDirectory.path])
+    }
+
+    /// Writes a file only the server's OS user can read (mode 0600, owned by it when we are root).
+    func writeServerReadable(_ text: String, to url: URL) throws {
+        let fd = open(url.path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        guard fd >= 0 else { throw DatabaseError.clusterCommandFailed(command: "write \(url.path)", output: String(cString: strerror(errno))) }
+        let data = Array(text.utf8)
+        _ = data.withUnsafeBytes { Foundation.write(fd, $0.baseAddress, data.count) }
+        fchmod(fd, 0o600)
+        if let user = serverUser, let pw = getpwnam(user) { fchown(fd, pw.pointee.pw_uid, pw.pointee.pw_gid) }
+        close(fd)
     }
 
     func ownerPID() -> pid_t? {
@@ -109,13 +169,40 @@ public struct PrivateCluster: Sendable {
         return comm.hasPrefix("postgres") || comm.hasPrefix("postmaster")
     }
 
-    /// Creates `name` if it does not exist yet.
-    public func createDatabaseIfNeeded(_ name: String, logger: Logger) throws {
-        let exists = try command([tool("psql"), "-h", socketDirectory.path, "-U", Self.superuser, "-d", "postgres",
-                                  "-tAc", "SELECT 1 FROM pg_database WHERE datname = '\(name)'"])
-        if exists.trimmingCharacters(in: .whitespacesAndNewlines) != "1" {
-            logger.info("creating database", metadata: ["database": "\(name)"])
-            try command([tool("createdb"), "-h", socketDirectory.path, "-U", Self.superuser, name])
+    /// Creates `name` if it does not exist yet (owned by the owner role), creates or updates the
+    /// three roles with their passwords, and hands an older database's objects to the owner.
+    public func prepareDatabase(_ name: String, logger: Logger) async throws {
+        try await Self.withClient(superuserConfiguration(database: "postgres"), logger: logger) { client in
+            for statement in DatabaseRoles.roleStatements(password: { DatabaseRoles.literal(passwords[$0.name] ?? "") }) {
+                try await client.execute(PostgresQuery(unsafeSQL: statement), logger: logger)
+            }
+            let exists = try await client.first("SELECT 1 FROM pg_database WHERE datname = \(name)", as: (Int32).self, logger: logger) != nil
+            if !exists {
+                logger.info("creating database", metadata: ["database": "\(name)"])
+                try await client.execute(PostgresQuery(unsafeSQL: "CREATE DATABASE \(DatabaseRoles.quoted(name)) OWNER \(DatabaseRole.owner.name)"),
+                                         logger: logger)
+            }
+            for statement in DatabaseRoles.databaseStatements(database: name) {
+                try await client.execute(PostgresQuery(unsafeSQL: statement), logger: logger)
+            }
+        }
+        try await Self.withClient(superuserConfiguration(database: name), logger: logger) { client in
+            for statement in DatabaseRoles.adoptionStatements() {
+                try await client.execute(PostgresQuery(unsafeSQL: statement), logger: logger)
+            }
+        }
+    }
+
+    /// Runs `body` with a short-lived pool.
+    static func withClient<T: Sendable>(_ configuration: PostgresClient.Configuration, logger: Logger,
+                                        _ body: @Sendable (PostgresClient) async throws -> T) async throws -> T {
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await client.run() }
+            defer { group.cancelAll() }
+            // Let the pool's task start before the first query (PostgresNIO warns otherwise).
+            for _ in 0..<4 { await Task.yield() }
+            return try await body(client)
         }
     }
 
@@ -125,7 +212,7 @@ public struct PrivateCluster: Sendable {
 
     @discardableResult
     func command(_ arguments: [String]) throws -> String {
-        let result = try ProcessRunner.run(arguments, asUser: serverUser, workingDirectory: root.path)
+        let result = try ProcessRunner.run(arguments, asUser: serverUser, environment: toolEnvironment, workingDirectory: root.path)
         guard result.status == 0 else {
             var output = result.output
             if arguments.contains("start"), let log = try? String(contentsOf: logFile, encoding: .utf8) {

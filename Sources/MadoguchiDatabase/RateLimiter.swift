@@ -4,14 +4,17 @@ import MadoguchiDomain
 import PostgresNIO
 
 /// Fixed-window rate limits for the public site, counted in PostgreSQL so that they hold across
-/// every app instance. Buckets that name a person (phone, email) are hashed first: the counters
-/// table must not become a list of residents' contacts.
+/// every app instance. Every key (an address, a phone number, an email address) is hashed with a
+/// key kept outside the database first (#13): the counters table must not become a list of
+/// residents' contacts, and phone numbers are too few to hide behind a plain hash.
 public struct RateLimiter: Sendable {
     public let database: Database
+    let secrets: AppSecrets
     var logger: Logger { database.logger }
 
-    public init(database: Database) {
+    public init(database: Database, secrets: AppSecrets) {
         self.database = database
+        self.secrets = secrets
     }
 
     public struct Limit: Sendable {
@@ -36,9 +39,9 @@ public struct RateLimiter: Sendable {
     /// commits, and concurrent transactions for the same key queue on the counter row, so a
     /// limit on outcomes (bookings made) is exact and refused attempts never count.
     public func allow(_ limit: Limit, key: String, now: Date, on executor: some SQLExecutor) async throws -> Bool {
-        let (bucket, windowStart) = Self.bucket(limit, key: key, now: now)
+        let (name, windowStart) = bucket(limit, key: key, now: now)
         let hits = try await executor.first("""
-            INSERT INTO rate_limit (bucket, window_start) VALUES (\(bucket), \(windowStart))
+            INSERT INTO rate_limit (bucket, window_start) VALUES (\(name), \(windowStart))
             ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limit.hits + 1
             RETURNING hits
             """, as: (Int).self, logger: logger) ?? 0
@@ -49,14 +52,14 @@ public struct RateLimiter: Sendable {
     public func allowAll(_ hits: [(Limit, String)], now: Date) async throws -> Bool {
         guard !hits.isEmpty else { return true }
         // In one order everywhere, so two requests cannot lock each other's counters crosswise.
-        let buckets = hits.map { Self.bucket($0.0, key: $0.1, now: now) }.sorted { $0.0 < $1.0 }
+        let buckets = hits.map { bucket($0.0, key: $0.1, now: now) }.sorted { $0.0 < $1.0 }
         let counted = try await database.client.all("""
             INSERT INTO rate_limit (bucket, window_start)
             SELECT b, to_timestamp(w) FROM unnest(\(buckets.map(\.0))::text[], \(buckets.map { $0.1.timeIntervalSince1970 })::float8[]) AS t(b, w)
             ON CONFLICT (bucket, window_start) DO UPDATE SET hits = rate_limit.hits + 1
             RETURNING bucket, hits
             """, as: (String, Int).self, logger: logger)
-        let limits = Dictionary(hits.map { (Self.bucket($0.0, key: $0.1, now: now).0, $0.0.hits) }, uniquingKeysWith: min)
+        let limits = Dictionary(hits.map { (bucket($0.0, key: $0.1, now: now).0, $0.0.hits) }, uniquingKeysWith: min)
         try await tidy(now: now)
         return counted.allSatisfy { $0.1 <= (limits[$0.0] ?? .max) }
     }
@@ -70,8 +73,8 @@ public struct RateLimiter: Sendable {
         }
     }
 
-    static func bucket(_ limit: Limit, key: String, now: Date) -> (String, Date) {
+    func bucket(_ limit: Limit, key: String, now: Date) -> (String, Date) {
         let windowStart = Date(timeIntervalSince1970: (now.timeIntervalSince1970 / limit.window).rounded(.down) * limit.window)
-        return (limit.name + ":" + SecureToken.sha256HexOfString(key).prefix(32), windowStart)
+        return (limit.name + ":" + secrets.lookupHash(key), windowStart)
     }
 }

@@ -29,6 +29,8 @@ public struct SnapshotManifest: Codable, Sendable, Equatable {
     public var blobBytes: Int64
     /// Where `--with-blobs` copied the blobs, if it did.
     public var blobCopy: String?
+    /// The audit log's newest row at the snapshot (`AuditAnchor.line`), checked by `audit verify`.
+    public var auditHead: String?
 
     public static let fileName = "manifest.json"
     public static let dumpName = "database.dump"

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import MadoguchiArchive
 import MadoguchiDatabase
+import MadoguchiDomain
 import PostgresNIO
 
 /// Takes a snapshot (F4): a `pg_dump` custom-format dump and the table checksums, both from one
@@ -33,7 +34,7 @@ public struct Snapshotter: Sendable {
         let dump = partial.appendingPathComponent(SnapshotManifest.dumpName)
         let logger = database.logger
 
-        let (tables, blobList, migrations) = try await database.client.withConnection { connection in
+        let (tables, blobList, migrations, auditHead) = try await database.client.withConnection { connection in
             try await connection.execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger)
             do {
                 try await TableChecksums.normaliseSession(connection, logger: logger)
@@ -44,11 +45,15 @@ public struct Snapshotter: Sendable {
                                                         logger: logger)
                 let migrations = try await connection.all("SELECT name FROM schema_migration ORDER BY name", as: (String).self,
                                                           logger: logger)
+                // An anchor of the audit log (#13): a later `audit verify` finds rows up to here gone or changed.
+                let auditHead = try await connection.first("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1",
+                                                           as: (Int64, Data).self, logger: logger)
+                    .map { AuditAnchor(id: $0.0, hash: $0.1, at: now).line }
                 progress("dumping the database")
                 _ = try await tools.runDetached("pg_dump", ["--format=custom", "--no-owner", "--no-privileges", "--snapshot=\(exported)",
                                           "--file=\(dump.path)", "--dbname=\(tools.dbname)"])
                 try await connection.execute("COMMIT", logger: logger)
-                return (tables, blobList, migrations)
+                return (tables, blobList, migrations, auditHead)
             } catch {
                 try? await connection.execute("ROLLBACK", logger: logger)
                 throw error
@@ -77,7 +82,7 @@ public struct Snapshotter: Sendable {
         }
         let manifest = SnapshotManifest(id: id, createdAt: now, trigger: trigger, migrations: migrations, files: files, tables: tables,
                                         blobCount: blobList.count, blobBytes: blobList.reduce(0) { $0 + $1.1 },
-                                        blobCopy: blobCopy?.path)
+                                        blobCopy: blobCopy?.path, auditHead: auditHead)
         try manifest.encoded().write(to: partial.appendingPathComponent(SnapshotManifest.fileName))
         // Renamed into place last: a crash before this leaves only a dot-folder that list() ignores.
         try fm.moveItem(at: partial, to: library.directory.appendingPathComponent(id))

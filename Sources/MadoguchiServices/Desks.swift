@@ -22,13 +22,18 @@ public struct Desks: Sendable {
     public let audit: AuditDesk
     public let firstStart: FirstStart
     public let clock: any TimeSource
+    /// The database role these desks connect as: the resident site's desks never plan slots
+    /// (their role cannot write them) and reach the ledger only through the verdict function.
+    public let role: DatabaseRole
 
     /// `metrics` receives the counters the desks keep (logins, reads of personal data).
-    public init(configuration: ServiceConfiguration, database: Database, blobs: any BlobStore, clock: any TimeSource = SystemTimeSource(),
-                metrics: any MetricsFactory) throws {
+    public init(configuration: ServiceConfiguration, database: Database, blobs: any BlobStore, secrets: AppSecrets,
+                role: DatabaseRole = .staff, clock: any TimeSource = SystemTimeSource(), metrics: any MetricsFactory) throws {
         self.configuration = configuration
         self.clock = clock
-        let trail = AuditTrail(log: AuditLog(database: database, clock: clock), metrics: metrics)
+        self.role = role
+        let auditLog = AuditLog(database: database, keyring: secrets.auditKeys, clock: clock)
+        let trail = AuditTrail(log: auditLog, metrics: metrics)
         let slotStore = SlotStore(database: database)
         let bookingStore = BookingStore(database: database, policy: .init(maxOpenPerPerson: configuration.maxOpenBookingsPerPerson,
                                                                          maxOpenPerContact: configuration.maxOpenBookingsPerContact))
@@ -41,9 +46,10 @@ public struct Desks: Sendable {
         let runs = JobRunStore(database: database)
         // A bad pattern in the configuration must stop the start, not silently refuse every scan.
         let qrFormat = try QRPayloadFormat(pattern: configuration.qrPattern)
-        booking = BookingDesk(bookings: bookingStore, slots: slotStore, ledger: ledgerStore, registry: registry, limiter: RateLimiter(database: database),
+        let limiter = RateLimiter(database: database, secrets: secrets)
+        booking = BookingDesk(bookings: bookingStore, slots: slotStore, ledger: ledgerStore, registry: registry, limiter: limiter,
                               audit: trail, database: database, clock: clock, configuration: configuration, feed: BookingFeed(database: database))
-        slots = SlotDesk(slots: slotStore, audit: trail, database: database, clock: clock)
+        slots = SlotDesk(slots: slotStore, audit: trail, database: database, clock: clock, plansSlots: role != .resident)
         ledger = LedgerDesk(ledger: ledgerStore, storage: storage, registry: registry, bookings: bookingStore, uploads: ImportUploadStore(database: database),
                             audit: trail, database: database, clock: clock, configuration: configuration, qrFormat: qrFormat)
         let ingest = DocumentIngest(blobs: blobs, documents: documents, database: database, audit: trail, clock: clock,
@@ -64,7 +70,7 @@ public struct Desks: Sendable {
         operations = OperationsDesk(notices: NoticeStore(database: database), maintenance: maintenance, runs: runs,
                                     monitoring: MonitoringStore(database: database), blobs: blobs, audit: trail, database: database, clock: clock,
                                     configuration: configuration, schedule: MaintenanceSchedule(store: maintenance))
-        audit = AuditDesk(audit: trail)
+        audit = AuditDesk(audit: trail, configuration: configuration)
         firstStart = FirstStart(database: database, hasher: hasher, audit: trail)
     }
 }

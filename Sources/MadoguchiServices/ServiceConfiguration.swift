@@ -55,7 +55,32 @@ public struct ServiceConfiguration: Sendable {
     public var cityName = "西東京市"
     public var officeName = "市民課"
 
+    // MARK: security (#13)
+
+    /// Where this host keeps copies of the audit head (`head`, `anchors.log`); default
+    /// `<storage>/audit`.
+    public var auditAnchorDirectory: URL?
+    /// How often a line goes to `anchors.log` (the head file follows every change).
+    public var auditAnchorMinutes = 10
+    /// Roles whose members must use a second factor; administrators always must. nil: every role.
+    public var mfaRequiredRoles: Set<String>?
+    /// Days a new API token lives unless its creator says otherwise.
+    public var apiTokenDefaultDays = 90
+    /// Wrong dates of birth for one booking code before it locks, and for how long.
+    public var lookupFailuresBeforeLock = 5
+    public var lookupLockMinutes = 30
+
     public init() {}
+
+    /// The anchor folder actually used (nil when there is no storage folder either).
+    public var anchorFolder: URL? { auditAnchorDirectory ?? storageDirectory?.appendingPathComponent("audit") }
+
+    /// Whether a member of these roles must pass a second factor at sign-in.
+    public func requiresMFA(roles: [String]) -> Bool {
+        if roles.contains("administrator") { return true }
+        guard let named = mfaRequiredRoles else { return !roles.isEmpty }
+        return roles.contains(where: named.contains)
+    }
 
     public var sessionIdleTimeout: TimeInterval { TimeInterval(sessionIdleMinutes * 60) }
     public var sessionAbsoluteTimeout: TimeInterval { TimeInterval(sessionAbsoluteHours * 3600) }
@@ -97,6 +122,15 @@ public struct ServiceConfiguration: Sendable {
            let layout = try? JSONDecoder().decode(ImportLayout.self, from: data) {
             c.issuanceListLayout = layout
         }
+        if let v = environment["MADOGUCHI_AUDIT_ANCHOR_DIR"], !v.isEmpty { c.auditAnchorDirectory = URL(fileURLWithPath: v).standardizedFileURL }
+        if let v = int("MADOGUCHI_AUDIT_ANCHOR_MINUTES"), v > 0 { c.auditAnchorMinutes = v }
+        if let v = environment["MADOGUCHI_MFA_ROLES"], !v.isEmpty {
+            // "all" (the default), "none" (administrators only), or a comma-separated role list.
+            c.mfaRequiredRoles = v == "all" ? nil : v == "none" ? [] : Set(v.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+        }
+        if let v = int("MADOGUCHI_API_TOKEN_DAYS"), v > 0 { c.apiTokenDefaultDays = v }
+        if let v = int("MADOGUCHI_LOOKUP_FAILURES"), v > 0 { c.lookupFailuresBeforeLock = v }
+        if let v = int("MADOGUCHI_LOOKUP_LOCK_MINUTES"), v > 0 { c.lookupLockMinutes = v }
         if let v = environment["MADOGUCHI_CITY_NAME"], !v.isEmpty { c.cityName = v }
         if let v = environment["MADOGUCHI_OFFICE_NAME"], !v.isEmpty { c.officeName = v }
         return c

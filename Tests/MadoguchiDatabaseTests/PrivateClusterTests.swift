@@ -41,8 +41,8 @@ struct PrivateClusterTests {
         #expect(!cluster.isRunning())
         // check: it starts anyway and answers queries
         #expect(try cluster.start(logger: logger))
-        try cluster.createDatabaseIfNeeded("madoguchi", logger: logger)
-        let client = PostgresClient(configuration: cluster.configuration(database: "madoguchi"))
+        try await cluster.prepareDatabase("madoguchi", logger: logger)
+        let client = PostgresClient(configuration: cluster.configuration(database: "madoguchi", role: .owner))
         let answer = try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await client.run() }
             defer { group.cancelAll() }

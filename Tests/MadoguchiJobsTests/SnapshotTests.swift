@@ -48,7 +48,7 @@ struct SnapshotTests {
                 INSERT INTO blob (sha256, size, media_type) VALUES (\(info.ref.hex), \(info.size), 'image/tiff')
                 """, logger: db.logger)
         }
-        let audit = AuditLog(database: db)
+        let audit = AuditLog(database: db, keyring: AppSecrets.fixed("snapshot-tests").auditKeys)
         for n in 1...3 { try await audit.record(AuditEvent(actorUserID: nil, actorLogin: "test", action: "seed.\(n)")) }
         return info.ref
     }
@@ -73,7 +73,7 @@ struct SnapshotTests {
                 #expect(name == "山田")
                 let location = try await target.client.first("SELECT name FROM location", as: (String).self, logger: db.logger)
                 #expect(location == "本庁舎")
-                #expect(try await AuditLog(database: target).verify().isIntact)
+                #expect(try await AuditLog(database: target, keyring: AppSecrets.fixed("snapshot-tests").auditKeys).verify().isIntact)
                 // a second restore into the now-filled database is refused
                 await #expect(throws: SnapshotError.self) {
                     try await SnapshotRestorer(library: library).restore(manifest.id, into: target, blobsFrom: blobs, blobsTo: restoredBlobs)

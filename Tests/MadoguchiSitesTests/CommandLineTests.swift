@@ -144,13 +144,66 @@ struct CommandLineTests {
         #expect(intact.output.contains("intact: 3 entries"))
 
         // act: edit one audit row by hand, as the acceptance check does
+        // (since #13 the table refuses edits from every role: the insider first switches the trigger off)
+        var environment = ProcessInfo.processInfo.environment
+        environment["PGPASSWORD"] = cluster.passwords[PrivateCluster.superuser]
         let psql = try ProcessRunner.run([cluster.tool("psql"), "-h", cluster.socketDirectory.path, "-U", PrivateCluster.superuser,
-                                          "-d", "madoguchi", "-c", "UPDATE audit_log SET detail = 'nothing happened' WHERE id = 1"],
-                                         asUser: cluster.serverUser)
+                                          "-d", "madoguchi", "-v", "ON_ERROR_STOP=1",
+                                          "-c", "ALTER TABLE audit_log DISABLE TRIGGER USER",
+                                          "-c", "UPDATE audit_log SET detail = 'nothing happened' WHERE id = 1"],
+                                         asUser: cluster.serverUser, environment: environment)
         #expect(psql.status == 0, "\(psql.output)")
         let broken = try madoguchi("audit verify", storage: storage)
         // check
         #expect(broken.status == 1)
         #expect(broken.output.contains("BROKEN at entry 1"))
+    }
+
+    /// psql as the private cluster's bootstrap superuser (the DBA), with its generated password.
+    static func psql(_ cluster: PrivateCluster, _ statements: [String]) throws -> ProcessRunner.Result {
+        var environment = ProcessInfo.processInfo.environment
+        environment["PGPASSWORD"] = cluster.passwords[PrivateCluster.superuser]
+        return try ProcessRunner.run([cluster.tool("psql"), "-h", cluster.socketDirectory.path, "-U", PrivateCluster.superuser, "-d", "madoguchi",
+                                      "-v", "ON_ERROR_STOP=1", "-tA"] + statements.flatMap { ["-c", $0] },
+                                     asUser: cluster.serverUser, environment: environment)
+    }
+
+    @Test("the private cluster wants passwords (0600 file), db roles reports least privilege, and deleting the newest three audit rows is detected")
+    func rolesAndAnchors() async throws {
+        // setup
+        let (storage, cluster) = try Self.storageWithCluster("mdg-roles")
+        defer { Self.remove(storage, cluster) }
+        #expect(try madoguchi("user create --login clerk7 --role clerk --password-stdin", stdin: "kanda-river-at-dusk", storage: storage).status == 0)
+        #expect(try madoguchi("token create --login clerk7 --name scanner-2", storage: storage).status == 0)
+        #expect(try madoguchi("user reset-password --login clerk7 --password-stdin", stdin: "kanda-river-at-noon", storage: storage).status == 0)
+
+        // act / check: no trust rule, and a connection without the password is refused
+        let hba = try String(contentsOf: cluster.dataDirectory.appendingPathComponent("pg_hba.conf"), encoding: .utf8)
+        #expect(hba.split(separator: "\n").filter { !$0.hasPrefix("#") }.allSatisfy { !$0.contains("trust") })
+        let noPassword = try ProcessRunner.run([cluster.tool("psql"), "-h", cluster.socketDirectory.path, "-U", "madoguchi_staff", "-d", "madoguchi",
+                                                "-w", "-c", "SELECT 1"], asUser: cluster.serverUser)
+        #expect(noPassword.status != 0)
+        let mode = try FileManager.default.attributesOfItem(atPath: ClusterPasswords.file(storage: storage).path)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+
+        let roles = try madoguchi("db roles", storage: storage)
+        #expect(roles.status == 0, "\(roles.output)")
+        #expect(roles.output.contains("madoguchi_resident\tresident (public) site\tnone"))
+        let script = try madoguchi("db roles --print-sql", storage: storage)
+        #expect(script.output.contains("CREATE ROLE madoguchi_resident"))
+
+        // the DBA (or an attacker with the owner's rights) removes the newest three rows
+        let intact = try madoguchi("audit verify", storage: storage)
+        #expect(intact.status == 0, "\(intact.output)")
+        let deleted = try Self.psql(cluster, ["ALTER TABLE audit_log DISABLE TRIGGER USER",
+                                              "DELETE FROM audit_log WHERE id IN (SELECT id FROM audit_log ORDER BY id DESC LIMIT 3)"])
+        #expect(deleted.status == 0, "\(deleted.output)")
+        let broken = try madoguchi("audit verify", storage: storage)
+        #expect(broken.status == 1)
+        #expect(broken.output.contains("BROKEN"))
+        #expect(broken.output.contains("削除"))
+        // later commands do not heal the anchor: it never moves backwards
+        #expect(try madoguchi("user list", storage: storage).status == 0)
+        #expect(try madoguchi("audit verify", storage: storage).status == 1)
     }
 }

@@ -15,6 +15,8 @@ import Testing
 struct SiteHarness: Sendable {
     let desks: Desks
     let stores: Stores
+    /// The staff site's own pool (its role), for tests that act on its connections.
+    let staffDatabase: Database
     let clock: ManualTimeSource
     let staffCatalog: RouteCatalog
     let residentCatalog: RouteCatalog
@@ -25,7 +27,7 @@ struct SiteHarness: Sendable {
 
     static func run(configure: @Sendable (inout SiteConfiguration) -> Void = { _ in },
                     _ body: @Sendable (SiteHarness, any TestClientProtocol, any TestClientProtocol) async throws -> Void) async throws {
-        try await TestDatabases.shared.withDatabase { database in
+        try await TestDatabases.shared.withSiteDatabases { databases in
             var configuration = SiteConfiguration()
             // Tests run at any hour on any day; the staff-hours tests switch the rule on themselves.
             configuration.staffHours = nil
@@ -43,19 +45,28 @@ struct SiteHarness: Sendable {
             defer { try? FileManager.default.removeItem(at: blobRoot) }
             let blobs = try FileBlobStore(root: blobRoot)
             let metrics = SiteMetrics()
-            let desks = try Desks(configuration: configuration.service, database: database, blobs: blobs, clock: clock, metrics: metrics.factory)
+            // Each site on its own role, as `serve` runs them (#13): a page that needs a table its
+            // role may not read fails its test.
+            let desks = try Desks(configuration: configuration.service, database: databases.staff, blobs: blobs, secrets: Self.secrets,
+                                  role: .staff, clock: clock, metrics: metrics.factory)
+            let residentDesks = try Desks(configuration: configuration.service, database: databases.resident, blobs: blobs, secrets: Self.secrets,
+                                          role: .resident, clock: clock, metrics: metrics.factory)
             let environment = try await SiteEnvironment(configuration: configuration, desks: desks, metrics: metrics, logger: logger)
+            let residentEnvironment = try await SiteEnvironment(configuration: configuration, desks: residentDesks, metrics: metrics, logger: logger)
             let (staffRouter, staffCatalog) = try Sites.staffRouter(environment)
-            let residentCatalog = Sites.residentRouter(environment).1
-            let harness = SiteHarness(desks: desks, stores: Stores(database: database, desks: desks, blobs: blobs, clock: clock, logger: logger),
-                                      clock: clock, staffCatalog: staffCatalog, residentCatalog: residentCatalog)
+            let residentCatalog = Sites.residentRouter(residentEnvironment).1
+            let harness = SiteHarness(desks: desks, stores: Stores(database: databases.owner, desks: desks, blobs: blobs, clock: clock, logger: logger),
+                                      staffDatabase: databases.staff, clock: clock, staffCatalog: staffCatalog, residentCatalog: residentCatalog)
             try await Application(router: staffRouter, logger: logger).test(.router) { staff in
-                try await Application(router: Sites.residentRouter(environment).0, logger: logger).test(.router) { resident in
+                try await Application(router: Sites.residentRouter(residentEnvironment).0, logger: logger).test(.router) { resident in
                     try await body(harness, staff, resident)
                 }
             }
         }
     }
+
+    /// The keys of every test installation (audit seal, MFA secrets, counters).
+    static let secrets = AppSecrets.fixed("madoguchi-tests")
 
     /// Creates an account with the shared test password; returns its id.
     @discardableResult
@@ -82,7 +93,7 @@ struct Stores: Sendable {
 
     var users: StaffUserStore { StaffUserStore(database: database) }
     var tokens: ApiTokenStore { ApiTokenStore(database: database, clock: clock) }
-    var auditLog: AuditLog { AuditLog(database: database, clock: clock) }
+    var auditLog: AuditLog { AuditLog(database: database, keyring: SiteHarness.secrets.auditKeys, clock: clock) }
     var applicants: ApplicantStore { ApplicantStore(database: database) }
     var documents: DocumentStore { DocumentStore(database: database) }
     var intakes: IntakeStore { IntakeStore(database: database) }

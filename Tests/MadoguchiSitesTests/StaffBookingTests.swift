@@ -248,8 +248,9 @@ struct StaffBookingTests {
             // setup
             let feed = site.stores.bookingFeed
             let (subscription, stream) = await feed.subscribe()
-            // act: the database drops the listening connection (a failover, a restart)
-            try await site.stores.database.client.execute("""
+            // act: the database drops the listening connection (a failover, a restart); a role may
+            // end its own backends, so the staff site's pool does it
+            try await site.staffDatabase.client.execute("""
                 SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%'
                 """, logger: site.stores.logger)
             let event = await Self.firstEvent(in: stream, within: 15) { $0.kind == "resync" }

@@ -1,19 +1,27 @@
 import Foundation
 import Logging
 import MadoguchiDatabase
+import MadoguchiDomain
 import PostgresNIO
 
 /// Real PostgreSQL for tests, fast: one throwaway private cluster per test process, migrated once
 /// into a template database; each test gets its own copy (`CREATE DATABASE … TEMPLATE`), so tests
 /// run in parallel without seeing each other's rows (the SwiftPackageIndex-Server approach).
 ///
+/// The three roles of #13 exist in the cluster and every copy carries the template's grants, so
+/// a test can connect as the resident or staff site does (`withSiteDatabases`).
+///
 /// With `MADOGUCHI_TEST_DATABASE_URL` the databases are created on that server instead (its user
-/// needs CREATEDB). The cluster is stopped and removed by a watchdog when the test process ends.
+/// must be a superuser, to create the roles). The cluster is stopped and removed by a watchdog
+/// when the test process ends.
 public actor TestDatabases {
     public static let shared = TestDatabases()
 
     static let templateName = "madoguchi_template"
+    /// The bootstrap superuser's settings for a database name.
     var adminConfiguration: ((String) -> PostgresClient.Configuration)?
+    /// The passwords of the three roles.
+    var rolePasswords: [String: String] = [:]
     var admin: Database?
     /// The one-time setup; concurrent first callers all wait for the same task (actor reentrancy
     /// would otherwise let a test copy a template that is still being migrated).
@@ -31,15 +39,32 @@ public actor TestDatabases {
             .appendingPathComponent("schema")
     }
 
-    /// A fresh, migrated database; dropped after `body` returns or throws.
+    /// Settings for a database as one of the app's roles.
+    func configuration(_ name: String, role: DatabaseRole) -> PostgresClient.Configuration {
+        var c = adminConfiguration!(name)
+        c.username = role.name
+        c.password = rolePasswords[role.name]
+        return c
+    }
+
+    /// A fresh, migrated database, connected as the owner role (tests set up and check with it);
+    /// dropped after `body` returns or throws.
     public func withDatabase<T: Sendable>(_ body: @Sendable (Database) async throws -> T) async throws -> T {
+        try await withSiteDatabases { try await body($0.owner) }
+    }
+
+    /// The same fresh database through three pools: as the owner, the staff site and the resident site.
+    public func withSiteDatabases<T: Sendable>(_ body: @Sendable (SiteDatabases) async throws -> T) async throws -> T {
         let name = try await createDatabase()
-        let configuration = adminConfiguration!(name)
-        let database = Database(configuration: configuration, logger: logger)
+        let databases = SiteDatabases(owner: Database(configuration: configuration(name, role: .owner), logger: logger),
+                                      staff: Database(configuration: configuration(name, role: .staff), logger: logger),
+                                      resident: Database(configuration: configuration(name, role: .resident), logger: logger))
         let result: Result<T, any Error> = await withTaskGroup(of: Void.self) { group in
-            group.addTask { await database.client.run() }
+            for database in [databases.owner, databases.staff, databases.resident] {
+                group.addTask { await database.client.run() }
+            }
             defer { group.cancelAll() }
-            do { return .success(try await body(database)) } catch { return .failure(error) }
+            do { return .success(try await body(databases)) } catch { return .failure(error) }
         }
         try? await admin?.client.execute("DROP DATABASE IF EXISTS \(unescaped: name) WITH (FORCE)", logger: logger)
         return try result.get()
@@ -50,9 +75,9 @@ public actor TestDatabases {
         try await prepare()
         counter += 1
         let name = "t_empty_\(getpid())_\(counter)"
-        try await admin!.client.execute("CREATE DATABASE \(unescaped: name)", logger: logger)
+        try await admin!.client.execute("CREATE DATABASE \(unescaped: name) OWNER \(unescaped: DatabaseRole.owner.name)", logger: logger)
         let admin = admin!, logger = logger
-        return (adminConfiguration!(name), {
+        return (configuration(name, role: .owner), {
             try? await admin.client.execute("DROP DATABASE IF EXISTS \(unescaped: name) WITH (FORCE)", logger: logger)
         })
     }
@@ -74,7 +99,12 @@ public actor TestDatabases {
         try await prepare()
         counter += 1
         let name = "t_\(getpid())_\(counter)"
-        try await admin!.client.execute("CREATE DATABASE \(unescaped: name) TEMPLATE \(unescaped: Self.templateName)", logger: logger)
+        try await admin!.client.execute(
+            "CREATE DATABASE \(unescaped: name) TEMPLATE \(unescaped: Self.templateName) OWNER \(unescaped: DatabaseRole.owner.name)", logger: logger)
+        // Database-level privileges are not copied from a template: set them as the cluster does.
+        for statement in DatabaseRoles.databaseStatements(database: name) {
+            try await admin!.client.execute(PostgresQuery(unsafeSQL: statement), logger: logger)
+        }
         return name
     }
 
@@ -95,23 +125,37 @@ public actor TestDatabases {
                 c.options.maximumConnections = 4
                 return c
             }
+            for role in DatabaseRole.allCases { rolePasswords[role.name] = SecureToken.generate(bytes: 18) }
         } else {
             let root = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("madoguchi-test-\(getpid())")
             let cluster = try PrivateCluster(storage: root, unsafeFastMode: true)
             try cluster.start(logger: logger)
             try Self.startWatchdog(cluster: cluster, root: root)
             adminConfiguration = { name in
-                var c = cluster.configuration(database: name)
+                var c = cluster.superuserConfiguration(database: name)
                 c.options.maximumConnections = 4
                 return c
             }
+            rolePasswords = cluster.passwords.byRole
         }
         let admin = Database(configuration: adminConfiguration!("postgres"), logger: logger)
         Task { await admin.client.run() }
         self.admin = admin
+        let passwords = rolePasswords
+        for statement in DatabaseRoles.roleStatements(password: { DatabaseRoles.literal(passwords[$0.name] ?? "") }) {
+            try await admin.client.execute(PostgresQuery(unsafeSQL: statement), logger: logger)
+        }
         try await admin.client.execute("DROP DATABASE IF EXISTS \(unescaped: Self.templateName) WITH (FORCE)", logger: logger)
-        try await admin.client.execute("CREATE DATABASE \(unescaped: Self.templateName)", logger: logger)
-        let template = Database(configuration: adminConfiguration!(Self.templateName), logger: logger)
+        try await admin.client.execute("CREATE DATABASE \(unescaped: Self.templateName) OWNER \(unescaped: DatabaseRole.owner.name)", logger: logger)
+        let superTemplate = Database(configuration: adminConfiguration!(Self.templateName), logger: logger)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await superTemplate.client.run() }
+            for statement in DatabaseRoles.adoptionStatements() {
+                try await superTemplate.client.execute(PostgresQuery(unsafeSQL: statement), logger: logger)
+            }
+            group.cancelAll()
+        }
+        let template = Database(configuration: configuration(Self.templateName, role: .owner), logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await template.client.run() }
             try await Migrator(directory: Self.schemaDirectory).migrate(template.client, logger: logger)
@@ -129,4 +173,11 @@ public actor TestDatabases {
             """
         try ProcessRunner.spawnDetached(["/bin/sh", "-c", script])
     }
+}
+
+/// One test database as the three roles see it.
+public struct SiteDatabases: Sendable {
+    public let owner: Database
+    public let staff: Database
+    public let resident: Database
 }

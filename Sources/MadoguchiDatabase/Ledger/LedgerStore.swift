@@ -290,4 +290,12 @@ public struct LedgerStore: Sendable {
         if let other = found.first { return .notReady(other) }
         return .noEntry
     }
+
+    /// The same check through `pickup_verdict`, the one way the public site's role reaches the
+    /// ledger: the answer is a word, never the entry.
+    public func pickupVerdict(applicationID: String, kanaKey: String, birthDate: String, on executor: some SQLExecutor) async throws -> PickupCheck {
+        let word = try await executor.first("SELECT pickup_verdict(\(applicationID), \(kanaKey), \(birthDate)::date)",
+                                            as: (String).self, logger: logger)
+        return PickupCheck(verdict: word ?? "no-entry")
+    }
 }

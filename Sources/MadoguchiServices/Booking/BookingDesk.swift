@@ -51,8 +51,12 @@ public struct BookingDesk: Sendable {
                 slotID: slotID, input: input, actor: actor, overrideDuplicate: overrideDuplicate, overridePickupCheck: overridePickupCheck,
                 language: language, now: now,
                 pickupCheck: { input, connection in
-                    try await ledger.pickupCheck(applicationID: input.applicationID, kanaKey: input.kanaKey, birthDate: input.birthDate,
-                                                 on: connection)
+                    // Residents' requests reach the ledger only through the verdict function (their role reads no ledger row).
+                    caller.isResident
+                        ? try await ledger.pickupVerdict(applicationID: input.applicationID, kanaKey: input.kanaKey, birthDate: input.birthDate,
+                                                         on: connection)
+                        : try await ledger.pickupCheck(applicationID: input.applicationID, kanaKey: input.kanaKey, birthDate: input.birthDate,
+                                                       on: connection)
                 }, on: connection)
             // The hoarding limit counts bookings made, inside their transaction: a refused
             // attempt rolls its count back with it.

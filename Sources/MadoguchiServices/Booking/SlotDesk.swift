@@ -11,6 +11,9 @@ public struct SlotDesk: Sendable {
     let audit: AuditTrail
     let database: Database
     let clock: any TimeSource
+    /// False on the resident site: its role reads slots but cannot write them, so planning ahead
+    /// is the staff side's work (on every change, and hourly by `serve`'s housekeeping).
+    let plansSlots: Bool
 
     // MARK: reading
 
@@ -22,7 +25,7 @@ public struct SlotDesk: Sendable {
 
     /// Every slot of a location (both seat pools, withdrawn ones too) in a day range, planned first.
     public func slots(locationID: Int64, purpose: BookingPurpose?, from: CalendarDate, through: CalendarDate) async throws -> [Slot] {
-        try await slots.ensurePlanned(locationID: locationID, now: clock.now())
+        if plansSlots { try await slots.ensurePlanned(locationID: locationID, now: clock.now()) }
         return try await slots.slots(locationID: locationID, purpose: purpose, from: from, through: through)
     }
 
@@ -34,6 +37,14 @@ public struct SlotDesk: Sendable {
         guard first <= last else { return [] }
         return try await slots(locationID: location.id, purpose: purpose, from: first, through: last)
             .filter { location.acceptsOnline(startsAt: $0.startsAt, day: $0.day, now: now) && !$0.withdrawn }
+    }
+
+    /// Plans every location's slots up to its booking horizon (the hourly housekeeping, so the
+    /// resident site's calendar rolls forward even on days no staff member opens the editor).
+    public func planAhead() async throws {
+        for location in try await slots.locations() {
+            try await slots.ensurePlanned(locationID: location.id, now: clock.now())
+        }
     }
 
     // MARK: changes

@@ -168,4 +168,10 @@ public struct OperationsDesk: Sendable {
                                                                     monthly: configuration.snapshotKeepMonthly),
                                 minuteOfDay: minute, blobCopy: configuration.snapshotBlobCopy, logger: logger)
     }
+
+    /// Which of these tables this desk's database role can read (the resident site refuses to
+    /// start when it can read any of the personal-data tables).
+    public func readableTables(among tables: [String]) async throws -> [String] {
+        try await monitoring.readableTables(among: tables)
+    }
 }

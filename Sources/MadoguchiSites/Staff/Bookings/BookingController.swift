@@ -119,7 +119,7 @@ struct BookingController {
         let (check, match) = try await booking.crossCheck(b, caller: context.caller)
         let ledger = check.map { check -> BookingsModels.LedgerNote in
             let entryID: Int64? = switch check {
-            case .ready(let entry), .notReady(let entry), .onHold(let entry): entry.id
+            case .ready(let entry), .notReady(let entry), .onHold(let entry): entry?.id
             case .noEntry: nil
             }
             return .init(message: check.staffMessage, ready: check.isReady, entryID: entryID)
