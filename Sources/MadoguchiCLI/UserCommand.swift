@@ -9,7 +9,7 @@ import MadoguchiServices
 struct UserCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "user", abstract: "Manage staff accounts.",
-        subcommands: [Create.self, List.self, Unlock.self, ResetPassword.self, Disable.self])
+        subcommands: [Create.self, List.self, Unlock.self, ResetPassword.self, Disable.self, MFA.self])
 
     /// Reads a password from standard input (first line), so it never appears in `ps` or shell history.
     static func readPassword() throws -> String {
@@ -117,6 +117,27 @@ struct UserCommand: AsyncParsableCommand {
                 try await accounts.updateUser(user, displayName: user.displayName, active: false, roles: user.roles, caller: .command())
             }
             print("disabled \(login)")
+        }
+    }
+
+    /// `madoguchi user mfa reset --login L`: the administrator's remedy for a lost phone.
+    struct MFA: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "mfa", abstract: "Staff two-step sign-in (TOTP).", subcommands: [Reset.self])
+
+        struct Reset: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Remove an account's second factor and recovery codes and end its sessions; it enrols again at the next sign-in.")
+            @OptionGroup var database: DatabaseOptions
+            @Option var login: String
+
+            func run() async throws {
+                MadoguchiCommand.bootstrapLogging(defaultLevel: .warning)
+                try await UserCommand.changeUser(database, login: login) { accounts, user in
+                    try await accounts.resetSecondFactor(user, caller: .command())
+                }
+                print("second factor of \(login) removed; it enrols again at the next sign-in")
+            }
         }
     }
 }

@@ -14,13 +14,6 @@ public struct LoginAttemptStore: Sendable {
         self.database = database
     }
 
-    /// Failed attempts from `address` since `since`.
-    public func failures(from address: String, since: Date) async throws -> Int {
-        try await database.client.first("""
-            SELECT count(*) FROM login_attempt WHERE source_address = \(address) AND outcome <> 'success' AND occurred_at > \(since)
-            """, as: (Int).self, logger: logger) ?? 0
-    }
-
     /// What the password check needs of an account.
     public struct Credentials: Sendable {
         public let userID: Int64
@@ -62,6 +55,18 @@ public struct LoginAttemptStore: Sendable {
                    locked_at = CASE WHEN locked_at IS NULL AND failed_login_count + 1 >= \(maxFailures) THEN \(now) ELSE locked_at END
             WHERE id = \(userID) RETURNING failed_login_count, locked_at IS NOT NULL
             """, as: (Int, Bool).self, logger: logger).map { ($0.0, $0.1) } ?? (0, false)
+    }
+
+    /// Whether the account is locked now.
+    public func isLocked(userID: Int64) async throws -> Bool {
+        try await database.client.first("SELECT locked_at IS NOT NULL FROM staff_user WHERE id = \(userID)", as: (Bool).self, logger: logger) ?? false
+    }
+
+    /// Replaces a password hash in an older format after a right password (unless it changed meanwhile).
+    public func replaceHash(userID: Int64, from old: String, to new: String) async throws {
+        try await database.client.execute("""
+            UPDATE staff_user SET password_hash = \(new) WHERE id = \(userID) AND password_hash = \(old)
+            """, logger: logger)
     }
 
     public func record(login: String, userID: Int64?, outcome: String, address: String, now: Date, on connection: PostgresConnection) async throws {

@@ -48,6 +48,15 @@ public struct RateLimiter: Sendable {
         return hits <= limit.hits
     }
 
+    /// Takes back one hit counted by `allow` (a login attempt reserved before the password check
+    /// that turned out right: only failures count against an address).
+    public func release(_ limit: Limit, key: String, now: Date) async throws {
+        let (name, windowStart) = bucket(limit, key: key, now: now)
+        try await database.client.execute("""
+            UPDATE rate_limit SET hits = greatest(hits - 1, 0) WHERE bucket = \(name) AND window_start = \(windowStart)
+            """, logger: logger)
+    }
+
     /// Counts one hit on each (limit, key) in one statement; false when any is over its limit.
     public func allowAll(_ hits: [(Limit, String)], now: Date) async throws -> Bool {
         guard !hits.isEmpty else { return true }

@@ -99,6 +99,10 @@ public struct StaffUserStore: Sendable {
         try await connection.execute("""
             DELETE FROM staff_session WHERE user_id = \(id) AND token_hash IS DISTINCT FROM \(tokenHash)
             """, logger: logger)
+        // A reset means the password may have been known to someone else: so may the tokens (#13).
+        if mustChange {
+            try await connection.execute("UPDATE api_token SET revoked_at = now() WHERE user_id = \(id) AND revoked_at IS NULL", logger: logger)
+        }
     }
 
     public func unlock(id: Int64, on connection: PostgresConnection) async throws {

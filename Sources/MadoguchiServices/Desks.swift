@@ -63,7 +63,7 @@ public struct Desks: Sendable {
                                sessions: StaffSessionStore(database: database, clock: clock, idleTimeout: configuration.sessionIdleTimeout,
                                                            absoluteTimeout: configuration.sessionAbsoluteTimeout),
                                tokens: ApiTokenStore(database: database, clock: clock), attempts: LoginAttemptStore(database: database),
-                               audit: trail, database: database, clock: clock, configuration: configuration, hasher: hasher,
+                               mfa: StaffMFAStore(database: database), limiter: limiter, secrets: secrets, audit: trail, database: database, clock: clock, configuration: configuration, hasher: hasher,
                                passwordPolicy: PasswordPolicy(minimumLength: configuration.minimumPasswordLength))
         statistics = StatisticsDesk(statistics: StatisticsStore(database: database), slots: slotStore, audit: trail, database: database, clock: clock)
         let maintenance = MaintenanceStore(database: database)

@@ -26,6 +26,7 @@ public enum Sites {
             AssetsController(assets: env.assets).routes,
             // accounts
             LoginController(accounts: d.accounts, renderer: r, configuration: c).routes,
+            SecondFactorController(accounts: d.accounts, renderer: r, configuration: c).routes,
             HomeController(accounts: d.accounts, operations: d.operations, renderer: r, clock: clock).routes,
             AccountController(accounts: d.accounts, renderer: r).routes,
             UserAdminController(accounts: d.accounts, renderer: r, clock: clock).routes,

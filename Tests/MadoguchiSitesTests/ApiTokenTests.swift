@@ -10,7 +10,7 @@ import Testing
 struct ApiTokenTests {
     func token(_ site: SiteHarness, login: String, roles: [String], expires: Date? = nil) async throws -> (Int64, String) {
         let id = try await site.createUser(login, roles: roles)
-        let created = try await site.stores.tokens.create(userID: id, name: "scanner", expiresAt: expires,
+        let created = try await site.stores.tokens.create(userID: id, name: "scanner", scopes: Set(Permission.allCases), expiresAt: expires,
                                                             on: site.stores.database.client)
         return (created.id, created.token)
     }

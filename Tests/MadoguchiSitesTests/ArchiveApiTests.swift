@@ -23,7 +23,7 @@ struct ArchiveApiTests {
     /// A clerk's bearer token.
     func clerkToken(_ site: SiteHarness) async throws -> String {
         let id = try await site.createUser("scanner", roles: ["clerk"])
-        return try await site.stores.tokens.create(userID: id, name: "scanner", expiresAt: nil, on: site.stores.database.client).token
+        return try await site.stores.tokens.create(userID: id, name: "scanner", scopes: Set(Permission.allCases), expiresAt: nil, on: site.stores.database.client).token
     }
 
     func send(_ client: any TestClientProtocol, _ method: HTTPRequest.Method, _ path: String, token: String,

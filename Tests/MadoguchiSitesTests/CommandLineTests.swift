@@ -125,7 +125,7 @@ struct CommandLineTests {
         #expect(create.status == 0, "\(create.output)")
         #expect(try madoguchi("user list", storage: storage).output.contains("clerk9"))
 
-        let token = try madoguchi("token create --login clerk9 --name scanner-1", storage: storage)
+        let token = try madoguchi("token create --login clerk9 --name scanner-1 --scope documents.write", storage: storage)
         #expect(token.status == 0, "\(token.output)")
         #expect(token.output.hasPrefix("mdg_"))
 
@@ -174,7 +174,7 @@ struct CommandLineTests {
         let (storage, cluster) = try Self.storageWithCluster("mdg-roles")
         defer { Self.remove(storage, cluster) }
         #expect(try madoguchi("user create --login clerk7 --role clerk --password-stdin", stdin: "kanda-river-at-dusk", storage: storage).status == 0)
-        #expect(try madoguchi("token create --login clerk7 --name scanner-2", storage: storage).status == 0)
+        #expect(try madoguchi("token create --login clerk7 --name scanner-2 --scope documents.write --expires-days 30", storage: storage).status == 0)
         #expect(try madoguchi("user reset-password --login clerk7 --password-stdin", stdin: "kanda-river-at-noon", storage: storage).status == 0)
 
         // act / check: no trust rule, and a connection without the password is refused

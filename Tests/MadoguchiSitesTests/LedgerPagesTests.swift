@@ -350,7 +350,7 @@ struct LedgerPagesTests {
             try await browser.login("clerk")
             _ = try await Self.importFixture(&browser, "issuance-list-cp932.csv")
             let userID = try await site.createUser("reader", roles: ["clerk"])
-            let token = try await site.stores.tokens.create(userID: userID, name: "card reader", expiresAt: nil, on: site.stores.database.client).token
+            let token = try await site.stores.tokens.create(userID: userID, name: "card reader", scopes: Set(Permission.allCases), expiresAt: nil, on: site.stores.database.client).token
             var api = Browser(staff)
             // act
             let ok = try await api.json("/api/v1/ledger/20261129000000000000102/card-data", method: .post,
@@ -377,7 +377,7 @@ struct LedgerPagesTests {
         try await SiteHarness.run { site, staff, _ in
             // setup
             let userID = try await site.createUser("scanner", roles: ["clerk"])
-            let token = try await site.stores.tokens.create(userID: userID, name: "handheld", expiresAt: nil, on: site.stores.database.client).token
+            let token = try await site.stores.tokens.create(userID: userID, name: "handheld", scopes: Set(Permission.allCases), expiresAt: nil, on: site.stores.database.client).token
             _ = try await site.stores.database.transaction { connection in
                 try await site.stores.storage.createCabinet(code: "C", name: "", locationID: nil, drawers: 1, slotsPerDrawer: 2, capacity: 5, on: connection)
             }

@@ -16,13 +16,19 @@ struct LoginTests {
             // act
             let form = try await browser.get("/login")
             let response = try await browser.post("/login", [("login", "tanaka"), ("password", SiteHarness.password), ("next", "/")], csrf: form.csrf)
-            // check
+            // check: the password opens only the second step (#13)
             #expect(response.status == .seeOther)
-            #expect(response.location == "/")
+            #expect(response.location == "/login/mfa?next=%2F")
             let cookie = response.headers[values: .setCookie].first { $0.hasPrefix("madoguchi_session=") } ?? ""
             #expect(cookie.contains("HttpOnly"))
             #expect(cookie.contains("SameSite=Lax"))
             #expect(!cookie.contains("Secure"))
+            let pending = browser.cookies["madoguchi_session"]
+            #expect(try await browser.get("/").location == "/login/mfa?next=%2F")
+            let code = await (staff as! StaffClient).nextCode(for: "tanaka")
+            let signedIn = try await browser.secondFactor(try #require(response.location), code: code)
+            #expect(signedIn.location == "/")
+            #expect(browser.cookies["madoguchi_session"] != pending, "a new session token after the second factor")
             let home = try await browser.get("/")
             #expect(home.status == .ok)
             #expect(home.body.contains("テスト tanaka"))
@@ -160,7 +166,7 @@ struct LoginTests {
             let form = try await browser.get("/login")
             let response = try await browser.post("/login", [("login", "tanaka"), ("password", SiteHarness.password),
                                                              ("next", "//evil.example/")], csrf: form.csrf)
-            #expect(response.location == "/")
+            #expect(response.location == "/login/mfa?next=%2F")
         }
     }
 }

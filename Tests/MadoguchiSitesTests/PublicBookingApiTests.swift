@@ -151,7 +151,7 @@ struct PublicBookingApiTests {
             let code = try #require(created.json["code"] as? String)
             #expect(try await site.stores.bookings.find(code: code)?.input.notes == "")
             let userID = try await site.createUser("api-sup", roles: ["supervisor"])
-            let token = try await site.stores.tokens.create(userID: userID, name: "t", expiresAt: nil, on: site.stores.database.client).token
+            let token = try await site.stores.tokens.create(userID: userID, name: "t", scopes: Set(Permission.allCases), expiresAt: nil, on: site.stores.database.client).token
             var staffAPI = Browser(staff)
             let twice = try await staffAPI.json("/api/v1/locations", method: .post, ["name": "田無庁舎 市民課"], token: token)
             #expect(twice.status == .conflict)

@@ -16,7 +16,7 @@ struct RuleParityTests {
         try await SiteHarness.run { site, staff, _ in
             // setup
             let userID = try await site.createUser("chief", roles: ["supervisor"])
-            let token = try await site.stores.tokens.create(userID: userID, name: "t", expiresAt: nil, on: site.stores.database.client).token
+            let token = try await site.stores.tokens.create(userID: userID, name: "t", scopes: Set(Permission.allCases), expiresAt: nil, on: site.stores.database.client).token
             var api = Browser(staff)
             var browser = Browser(staff)
             try await browser.login("chief")
@@ -68,7 +68,7 @@ struct RuleParityTests {
         try await SiteHarness.run { site, staff, _ in
             // setup
             let userID = try await site.createUser("clerk", roles: ["clerk"])
-            let token = try await site.stores.tokens.create(userID: userID, name: "t", expiresAt: nil, on: site.stores.database.client).token
+            let token = try await site.stores.tokens.create(userID: userID, name: "t", scopes: Set(Permission.allCases), expiresAt: nil, on: site.stores.database.client).token
             var browser = Browser(staff)
             try await browser.login("clerk")
             _ = try await LedgerPagesTests.importFixture(&browser, "issuance-list-cp932.csv")

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -59,7 +60,7 @@ struct SiteHarness: Sendable {
                                       staffDatabase: databases.staff, clock: clock, staffCatalog: staffCatalog, residentCatalog: residentCatalog)
             try await Application(router: staffRouter, logger: logger).test(.router) { staff in
                 try await Application(router: Sites.residentRouter(residentEnvironment).0, logger: logger).test(.router) { resident in
-                    try await body(harness, staff, resident)
+                    try await body(harness, StaffClient(inner: staff, clock: clock, steps: StepBook()), resident)
                 }
             }
         }
@@ -68,13 +69,27 @@ struct SiteHarness: Sendable {
     /// The keys of every test installation (audit seal, MFA secrets, counters).
     static let secrets = AppSecrets.fixed("madoguchi-tests")
 
-    /// Creates an account with the shared test password; returns its id.
+    /// Creates an account with the shared test password and, unless `mfa` is false, a second
+    /// factor with the secret `totpSecret(login)` (every role requires one by default, #13);
+    /// returns its id.
     @discardableResult
-    func createUser(_ login: String, roles: [String], mustChange: Bool = false) async throws -> Int64 {
-        try await stores.database.transaction { connection in
+    func createUser(_ login: String, roles: [String], mustChange: Bool = false, mfa: Bool = true) async throws -> Int64 {
+        let id = try await stores.database.transaction { connection in
             try await stores.users.create(login: login, displayName: "テスト \(login)", passwordHash: Self.passwordHash,
                                           roles: roles, mustChangePassword: mustChange, on: connection)
         }
+        if mfa {
+            let sealed = try Self.secrets.sealMFASecret(Self.totpSecret(login), userID: id)
+            try await stores.database.client.execute("""
+                UPDATE staff_user SET mfa_secret = \(sealed), mfa_enrolled_at = now() WHERE id = \(id)
+                """, logger: stores.logger)
+        }
+        return id
+    }
+
+    /// The TOTP secret of a test account (what its authenticator app would hold).
+    static func totpSecret(_ login: String) -> [UInt8] {
+        Array(SHA256.hash(data: Data("totp:\(login)".utf8)).prefix(20))
     }
 
     func auditActions() async throws -> [String] {
@@ -120,6 +135,44 @@ struct Stores: Sendable {
             return try await archive.upload(chunks, for: applicant, kind: kind, applicationID: applicationID, intakeID: nil, filename: filename,
                                             caller: caller)
         }
+    }
+}
+
+/// The staff site's test client: the app itself, plus each test account's authenticator app.
+struct StaffClient: TestClientProtocol {
+    let inner: any TestClientProtocol
+    let clock: ManualTimeSource
+    let steps: StepBook
+
+    func executeRequest(uri: String, method: HTTPRequest.Method, headers: HTTPFields, body: ByteBuffer?) async throws -> TestResponse {
+        try await inner.executeRequest(uri: uri, method: method, headers: headers, body: body)
+    }
+
+    var port: Int? { inner.port }
+
+    /// A code the site has not seen for this account: each is good once, so a test that signs
+    /// in again within the same half minute uses the neighbouring step, and moves the clock on
+    /// only when those are used up.
+    func nextCode(for login: String) async -> String {
+        let totp = TOTP(secret: SiteHarness.totpSecret(login))
+        var now = totp.step(at: clock.now())
+        let step = await steps.take(login, earliest: now - 1)
+        if step > now + 1 {
+            clock.advance(by: TimeInterval(step - now - 1) * totp.period)
+            now = step - 1
+        }
+        return totp.code(step: step)
+    }
+}
+
+/// The steps already used per account.
+actor StepBook {
+    var used: [String: Int64] = [:]
+
+    func take(_ login: String, earliest: Int64) -> Int64 {
+        let step = max(earliest, (used[login] ?? .min) + 1)
+        used[login] = step
+        return step
     }
 }
 
@@ -176,11 +229,21 @@ struct Browser {
         return try await request(path, method: .post, headers: headers, body: body)
     }
 
-    /// Signs in through the login form, as a person would.
+    /// Signs in through the login form, as a person would, and types the authenticator app's
+    /// code when the site asks for the second factor.
     @discardableResult
     mutating func login(_ login: String, password: String = SiteHarness.password) async throws -> Page {
         let form = try await get("/login")
-        return try await post("/login", [("login", login), ("password", password), ("next", "/")], csrf: form.csrf)
+        let page = try await post("/login", [("login", login), ("password", password), ("next", "/")], csrf: form.csrf)
+        guard let location = page.location, location.hasPrefix("/login/mfa?"), let staff = client as? StaffClient else { return page }
+        return try await secondFactor(location, code: await staff.nextCode(for: login))
+    }
+
+    /// Answers the second-factor page at `location` with `code`.
+    mutating func secondFactor(_ location: String, code: String) async throws -> Page {
+        let step = try await get(location)
+        let next = location.components(separatedBy: "next=").last?.removingPercentEncoding ?? "/"
+        return try await post("/login/mfa", [("code", code), ("next", next)], csrf: step.csrf)
     }
 
     /// The CSRF token of the current session, read from the home page.

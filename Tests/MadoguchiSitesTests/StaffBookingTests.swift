@@ -142,7 +142,7 @@ struct StaffBookingTests {
         try await SiteHarness.run { site, staff, _ in
             // setup
             let userID = try await site.createUser("api-chief", roles: ["supervisor"])
-            let token = try await site.stores.tokens.create(userID: userID, name: "test", expiresAt: nil, on: site.stores.database.client).token
+            let token = try await site.stores.tokens.create(userID: userID, name: "test", scopes: Set(Permission.allCases), expiresAt: nil, on: site.stores.database.client).token
             var api = Browser(staff)
             let day = CalendarDate(site.clock.now()).adding(days: 2)!
             // act

@@ -1,11 +1,12 @@
 /// The minimum rules a new staff password must meet (E3, ASVS 5.0 V6.2).
 ///
-/// Length, not composition, is what the ASVS asks for; bcrypt reads only the first 72 bytes, so
-/// longer passwords are refused rather than silently truncated.
+/// Length, not composition, is what the ASVS asks for: at least 12 characters, up to 256 (a
+/// passphrase; `PasswordHasher` pre-hashes, so every character counts), and not one of the
+/// commonly used or breached passwords (`CommonPasswords`).
 public struct PasswordPolicy: Sendable {
     public var minimumLength: Int
 
-    public static let maximumBytes = 72
+    public static let maximumLength = 256
 
     public init(minimumLength: Int = 12) {
         self.minimumLength = minimumLength
@@ -17,8 +18,8 @@ public struct PasswordPolicy: Sendable {
         if password.count < minimumLength {
             problems.append("パスワードは\(minimumLength)文字以上にしてください。")
         }
-        if password.utf8.count > Self.maximumBytes {
-            problems.append("パスワードは\(Self.maximumBytes)バイト以内にしてください（全角文字は1文字3バイトです）。")
+        if password.count > Self.maximumLength {
+            problems.append("パスワードは\(Self.maximumLength)文字以内にしてください。")
         }
         let lowered = password.lowercased()
         if !login.isEmpty, lowered.contains(login.lowercased()) {

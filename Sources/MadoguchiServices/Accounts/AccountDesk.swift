@@ -12,6 +12,9 @@ public struct AccountDesk: Sendable {
     let sessions: StaffSessionStore
     let tokens: ApiTokenStore
     let attempts: LoginAttemptStore
+    let mfa: StaffMFAStore
+    let limiter: RateLimiter
+    let secrets: AppSecrets
     let audit: AuditTrail
     let database: Database
     let clock: any TimeSource
@@ -186,17 +189,35 @@ public struct AccountDesk: Sendable {
     // MARK: API tokens
 
     /// Issues a token for an integration; the plain value is returned once, only its hash is kept.
-    public func createToken(for user: StaffUser, name: String, expiresAt: Date?, caller: Caller) async throws -> (id: Int64, token: String) {
-        if name.count > 100 || IndividualNumber.appears(in: name) { throw Refused(messages: ["トークンの名前は100文字以内で入力してください。"]) }
+    /// It acts with `scopes` (permissions, at most its owner's: a token that could do more than
+    /// its owner would be refused) and expires after `expiresAt`, by default
+    /// `apiTokenDefaultDays` from now (#13).
+    public func createToken(for user: StaffUser, name: String, scopes: Set<Permission>, expiresAt: Date?,
+                            caller: Caller) async throws -> (id: Int64, token: String) {
+        var errors: [String] = []
+        if name.isEmpty || name.count > 100 || IndividualNumber.appears(in: name) { errors.append("トークンの名前は1〜100文字で入力してください。") }
+        if scopes.isEmpty { errors.append("トークンの権限（scope）を1つ以上指定してください。") }
+        let owned = try await users.permissions(userID: user.id)
+        let beyond = scopes.subtracting(owned)
+        if !beyond.isEmpty {
+            errors.append("\(user.login) の職務にない権限はトークンに与えられません: \(beyond.map(\.rawValue).sorted().joined(separator: ", "))")
+        }
+        let expiry = expiresAt ?? clock.now().addingTimeInterval(TimeInterval(configuration.apiTokenDefaultDays * 86_400))
+        if expiry <= clock.now() { errors.append("有効期限は未来の日時にしてください。") }
+        guard errors.isEmpty else { throw Refused(messages: errors) }
         return try await database.transaction { connection in
-            let created = try await tokens.create(userID: user.id, name: name, expiresAt: expiresAt, on: connection)
+            let created = try await tokens.create(userID: user.id, name: name, scopes: scopes, expiresAt: expiry, on: connection)
             try await audit.record(caller, "token.create", recordType: "api_token", recordID: String(created.id),
-                                   detail: "user=\(user.login) name=\(name)", on: connection)
+                                   detail: "user=\(user.login) name=\(name) scopes=\(scopes.map(\.rawValue).sorted().joined(separator: ",")) "
+                                       + "expires=\(ISO8601DateFormatter().string(from: expiry))", on: connection)
             return created
         }
     }
 
     public func tokens() async throws -> [ApiToken] { try await tokens.list() }
+
+    /// What an account's roles grant today.
+    public func permissions(of user: StaffUser) async throws -> Set<Permission> { try await users.permissions(userID: user.id) }
 
     /// Returns false when no active token has that id.
     public func revokeToken(id: Int64, caller: Caller) async throws -> Bool {
@@ -208,7 +229,7 @@ public struct AccountDesk: Sendable {
     }
 
     /// bcrypt is deliberately slow: on the thread pool, never on the request threads.
-    func hash(_ password: String) async throws -> String {
+    public func hash(_ password: String) async throws -> String {
         let hasher = hasher
         return try await NIOThreadPool.singleton.runIfActive { hasher.hash(password) }
     }

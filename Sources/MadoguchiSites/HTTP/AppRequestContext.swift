@@ -36,7 +36,10 @@ public struct AppRequestContext: RequestContext {
 
     /// Who is acting, for the desks and their audit rows.
     public var caller: Caller {
-        Caller(site: site, identity: identity, sourceAddress: sourceAddress, requestID: requestID)
+        // A half-signed-in session is named in the audit log, but holds no permission.
+        let signingIn = session.map { StaffIdentity(userID: $0.identity.userID, login: $0.identity.login, displayName: $0.identity.displayName,
+                                                    permissions: []) }
+        return Caller(site: site, identity: identity ?? signingIn, sourceAddress: sourceAddress, requestID: requestID)
     }
 
     /// The first file posted under `name`.

@@ -19,7 +19,8 @@ struct AuthenticationMiddleware: RouterMiddleware {
             switch try await accounts.session(token: token) {
             case .valid(let session):
                 context.session = session
-                context.identity = session.identity
+                // Only a fully signed-in session acts as its owner (#13).
+                if session.stage == .full { context.identity = session.identity }
             case .expired:
                 context.sessionExpired = true
             case .none:

@@ -14,6 +14,9 @@ public enum Access: Sendable, Equatable {
     case signedIn
     /// Signed in and holding the permission through a role.
     case permission(Permission)
+    /// Half signed in: a session at this stage (waiting for its second factor, or for the
+    /// enrolment a role requires), and nothing else (#13).
+    case signingIn(SessionStage)
 
     var needsIdentity: Bool { self == .signedIn || { if case .permission = self { true } else { false } }() }
 }
@@ -91,18 +94,31 @@ struct RouteGuard: Sendable {
         if route.access.needsIdentity {
             guard let identity = context.identity else {
                 if isAPI { throw AppError.unauthorized }
-                var location = "/login?next=" + (request.uri.path.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/")
+                let next = request.uri.path.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/"
+                // Half signed in: back to the step that is missing.
+                switch context.session?.stage {
+                case .mfa: return Responses.redirect("/login/mfa?next=" + next)
+                case .enrol: return Responses.redirect("/login/mfa-setup?next=" + next)
+                default: break
+                }
+                var location = "/login?next=" + next
                 if context.sessionExpired { location += "&expired=1" }
                 return Responses.redirect(location)
             }
-            // A reset password must be replaced before anything else is done with the account.
-            if identity.mustChangePassword, !isAPI, !["/account/password", "/logout"].contains(route.path) {
+            // A reset password must be replaced before anything else is done with the account,
+            // in the browser and through the API alike (#13).
+            if identity.mustChangePassword, !["/account/password", "/logout"].contains(route.path) {
+                if isAPI { throw AppError.forbidden }
                 return Responses.redirect("/account/password")
             }
             if case .permission(let permission) = route.access, !identity.has(permission) {
                 try await accounts.recordRefusal("access.denied", route: routeName, detail: permission.rawValue, caller: context.caller)
                 throw AppError.forbidden
             }
+        }
+        if case .signingIn(let stage) = route.access, context.session?.stage != stage {
+            if isAPI { throw AppError.unauthorized }
+            return Responses.redirect(context.identity == nil ? "/login" : "/")
         }
         guard route.method != .get, route.method != .head else { return try await route.handler(request, context) }
         var request = request

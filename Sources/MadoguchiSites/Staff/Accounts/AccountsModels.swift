@@ -12,6 +12,39 @@ enum AccountsModels {
         let maxFailures: Int
     }
 
+    /// The second step of sign-in.
+    struct SecondFactor: PageModel {
+        let csrf: String
+        let next: String
+        let login: String
+        let error: String
+        let maxFailures: Int
+    }
+
+    /// Enrolment: the QR code (inline SVG) and the same key as text.
+    struct SecondFactorSetup: PageModel {
+        let csrf: String
+        let next: String
+        let login: String
+        let secret: String
+        let qr: String
+        let error: String
+    }
+
+    /// Recovery codes, shown once.
+    struct RecoveryCodes: PageModel {
+        let codes: [String]
+        let next: String
+        let enrolled: Bool
+    }
+
+    struct AccountSecondFactor: PageModel {
+        let enrolled: Bool
+        let enrolledAt: String
+        let codesLeft: Int
+        let error: String
+    }
+
     struct Password: PageModel {
         let errors: [String]
         let minimumLength: Int
@@ -64,6 +97,8 @@ enum AccountsModels {
         let name: String
         let created: String
         let lastUsed: String
+        let expires: String
+        let scopes: String
         let status: String
     }
 
@@ -74,6 +109,9 @@ enum AccountsModels {
         let errors: [String]
         let tokens: [TokenRow]
         let generatedPassword: String
+        let mfaEnrolled: Bool
+        let mfaEnrolledAt: String
+        let recoveryCodesLeft: Int
     }
 
     struct PermissionChoice: PageModel {

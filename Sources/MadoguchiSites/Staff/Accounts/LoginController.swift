@@ -27,6 +27,9 @@ struct LoginController {
         } else if request.uri.queryParameters["logged_out"] != nil {
             info = "ログアウトしました。"
         }
+        if request.uri.queryParameters["locked"] != nil {
+            return try page(request, next: "/", login: "", info: "", error: LoginOutcome.locked.message, status: .init(code: 423, reasonPhrase: "Locked"))
+        }
         return try page(request, next: request.uri.queryParameters["next"].map(String.init) ?? "/", login: "", info: info, error: "", status: .ok)
     }
 
@@ -42,18 +45,23 @@ struct LoginController {
         guard !login.isEmpty, let password = form["password"], !password.isEmpty else {
             return try page(request, next: next, login: login, info: "", error: "ログインIDとパスワードを入力してください。", status: .unprocessableContent)
         }
-        let (outcome, token) = try await accounts.signIn(login: login, password: password, userAgent: request.headers[.userAgent] ?? "",
-                                                         caller: context.caller)
-        guard let token else {
-            let status: HTTPResponse.Status = switch outcome {
+        let signIn = try await accounts.signIn(login: login, password: password, userAgent: request.headers[.userAgent] ?? "",
+                                               caller: context.caller)
+        guard let token = signIn.token else {
+            let status: HTTPResponse.Status = switch signIn.outcome {
             case .throttled: .tooManyRequests
             // 423 Locked: the right password does not help until an administrator unlocks.
             case .locked: .init(code: 423, reasonPhrase: "Locked")
             default: .unauthorized
             }
-            return try page(request, next: next, login: login, info: "", error: outcome.message, status: status)
+            return try page(request, next: next, login: login, info: "", error: signIn.outcome.message, status: status)
         }
-        var response = Responses.redirect(next)
+        let nextParameter = next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/"
+        var response = switch signIn.stage {
+        case .full: Responses.redirect(next)
+        case .mfa: Responses.redirect("/login/mfa?next=" + nextParameter)
+        case .enrol: Responses.redirect("/login/mfa-setup?next=" + nextParameter)
+        }
         response.setCookie(SessionCookie.make(token, tls: tls))
         response.setCookie(Cookie(name: SessionCookie.loginCSRFName, value: "", maxAge: 0, path: "/login", secure: tls, httpOnly: true, sameSite: .strict))
         return response

@@ -19,6 +19,7 @@ struct UserAdminController {
             .post("/admin/users/:id", .permission(.usersManage), use: update)
             .post("/admin/users/:id/password", .permission(.usersManage), use: resetPassword)
             .post("/admin/users/:id/unlock", .permission(.usersManage), use: unlock)
+            .post("/admin/users/:id/mfa-reset", .permission(.usersManage), use: resetSecondFactor)
             .get("/admin/roles", .permission(.usersManage), use: roles)
             .post("/admin/roles/:name", .permission(.usersManage), use: updateRole)
     }
@@ -71,7 +72,8 @@ struct UserAdminController {
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
         let user = try await pathUser(context)
         try await accounts.open(user, caller: context.caller)
-        let done = ["saved": "保存しました。", "unlocked": "ロックを解除しました。"]
+        let done = ["saved": "保存しました。", "unlocked": "ロックを解除しました。",
+                    "mfa-reset": "2段階認証を解除しました。本人は次回ログイン時に設定し直します。"]
         return try await editPage(context, id: user.id, errors: [], generatedPassword: "",
                                   messages: .init(flash: request.uri.queryParameters["done"].flatMap { done[String($0)] } ?? ""), status: .ok)
     }
@@ -80,15 +82,18 @@ struct UserAdminController {
                   status: HTTPResponse.Status) async throws -> Response {
         guard let user = try await accounts.user(id: id) else { throw AppError.notFound }
         let now = clock.now()
+        let mfa = try await accounts.secondFactorState(userID: user.id)
         let model = AccountsModels.Edit(
             user: .init(id: user.id, login: user.login, displayName: user.displayName, active: user.active, locked: user.isLocked,
                         failedLoginCount: user.failedLoginCount),
             lockedAt: user.lockedAt.map(JapaneseDate.dateTime) ?? "", roles: try await roleChoices(checked: Set(user.roles)), errors: errors,
             tokens: try await accounts.tokens().filter { $0.login == user.login }.map { token in
                 .init(id: token.id, name: token.name, created: JapaneseDate.dateTime(token.createdAt), lastUsed: token.lastUsedAt.map(JapaneseDate.dateTime) ?? "—",
+                      expires: token.expiresAt.map(JapaneseDate.dateTime) ?? "—", scopes: token.scopes.joined(separator: " "),
                       status: token.revokedAt != nil ? "失効" : (token.expiresAt.map { $0 < now } ?? false) ? "期限切れ" : "有効")
             },
-            generatedPassword: generatedPassword)
+            generatedPassword: generatedPassword,
+            mfaEnrolled: mfa.enrolled, mfaEnrolledAt: mfa.enrolledAt.map(JapaneseDate.dateTime) ?? "", recoveryCodesLeft: mfa.recoveryCodesLeft)
         return try renderer.staff("user-edit", context, title: "利用者: \(user.login)", current: "/admin/users", messages: messages, model, status: status)
     }
 
@@ -118,6 +123,13 @@ struct UserAdminController {
         let user = try await pathUser(context)
         try await accounts.unlock(user, caller: context.caller)
         return Responses.redirect("/admin/users/\(user.id)?done=unlocked")
+    }
+
+    /// Removes a lost phone's second factor; the owner enrols again at the next sign-in.
+    @Sendable func resetSecondFactor(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let user = try await pathUser(context)
+        try await accounts.resetSecondFactor(user, caller: context.caller)
+        return Responses.redirect("/admin/users/\(user.id)?done=mfa-reset")
     }
 
     @Sendable func roles(_ request: Request, context: AppRequestContext) async throws -> Response {
