@@ -48,6 +48,9 @@ struct ServeCommand: AsyncParsableCommand {
         let demo = demo
         let blobs = try database.blobStore()
         let secrets = try database.secrets()
+        if BreachedPasswordList.shared == nil {
+            logger.warning("breached-password list not found: new passwords are checked against the built-in short list only (set MADOGUCHI_PASSWORD_LIST)")
+        }
         let server = try await database.server(logger: logger)
         defer { server.stop(logger: logger) }
         if siteConfiguration.site != .resident {

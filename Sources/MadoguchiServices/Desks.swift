@@ -64,7 +64,8 @@ public struct Desks: Sendable {
                                                            absoluteTimeout: configuration.sessionAbsoluteTimeout),
                                tokens: ApiTokenStore(database: database, clock: clock), attempts: LoginAttemptStore(database: database),
                                mfa: StaffMFAStore(database: database), limiter: limiter, secrets: secrets, audit: trail, database: database, clock: clock, configuration: configuration, hasher: hasher,
-                               passwordPolicy: PasswordPolicy(minimumLength: configuration.minimumPasswordLength))
+                               passwordPolicy: PasswordPolicy(minimumLength: configuration.minimumPasswordLength,
+                                                              breached: BreachedPasswordList.shared))
         statistics = StatisticsDesk(statistics: StatisticsStore(database: database), slots: slotStore, audit: trail, database: database, clock: clock)
         let maintenance = MaintenanceStore(database: database)
         operations = OperationsDesk(notices: NoticeStore(database: database), maintenance: maintenance, runs: runs,

@@ -1,3 +1,4 @@
+import Foundation
 import MadoguchiDomain
 import Testing
 
@@ -48,5 +49,22 @@ struct PasswordPolicyTests {
         // act / check: a malformed legacy hash never verifies; a real one does
         #expect(!hasher.verify("anything", against: legacy))
         #expect(hasher.needsRehash(legacy))
+    }
+
+    @Test("the breached list is searched in place: first, last, middle and missing entries, and case does not matter")
+    func breachedList() {
+        // setup: a sorted list as the shipped one is (lower-cased, UTF-8 byte order, LF)
+        let lines = ["!!!!!!!!!!!!", "1qaz2wsx3edc4rfv", "dontmessme12", "jankeijankei", "toshibact865", "шкафчик-любимый"]
+        let list = CommonPasswords(sortedText: Data((lines.joined(separator: "\n") + "\n").utf8))
+        let policy = PasswordPolicy(minimumLength: 12, breached: list)
+        // act / check
+        for line in lines { #expect(list.contains(line), "\(line)") }
+        #expect(list.contains("DontMessMe12"))
+        #expect(!list.contains("dontmessme1"))
+        #expect(!list.contains("dontmessme123"))
+        #expect(!list.contains("kanda-river-at-dusk"))
+        #expect(!list.contains(""))
+        #expect(policy.violations(password: "JankeiJankei", login: "x1").contains { $0.contains("漏えい") })
+        #expect(policy.violations(password: "kanda-river-at-dusk", login: "x1").isEmpty)
     }
 }

@@ -208,3 +208,35 @@ struct SecondFactorTests {
         }
     }
 }
+
+@Suite("The shipped breached-password list (#13)")
+struct BreachedPasswordListTests {
+    @Test("over 100,000 real leaked passwords are refused when a staff member chooses one")
+    func shippedList() async throws {
+        // setup
+        let list = try #require(BreachedPasswordList.shared, "fixtures/passwords/common-passwords.txt.gz is found from a checkout")
+        let policy = PasswordPolicy(minimumLength: 12, breached: list)
+        // act / check: entries from the list itself, and a passphrase that is not in it
+        for leaked in ["iloveyou1234", "1qaz2wsx3edc4rfv", "correcthorsebatterystaple", "toshibact865", "weddingraishu.guptas05"] {
+            #expect(!policy.violations(password: leaked, login: "x1").isEmpty, "\(leaked)")
+        }
+        #expect(policy.violations(password: "kanda-river-at-dusk", login: "x1").isEmpty)
+    }
+
+    @Test("changing one's own password to a leaked one is refused on the page")
+    func refusedOnPage() async throws {
+        try await SiteHarness.run { site, staff, _ in
+            // setup
+            try await site.createUser("tanaka", roles: ["clerk"])
+            var browser = Browser(staff)
+            try await browser.login("tanaka")
+            let form = try await browser.get("/account/password")
+            // act
+            let refused = try await browser.post("/account/password", [("current", SiteHarness.password), ("new", "CorrectHorseBatteryStaple"),
+                                                                       ("confirm", "CorrectHorseBatteryStaple")], csrf: form.csrf)
+            // check
+            #expect(refused.status == .unprocessableContent)
+            #expect(refused.body.contains("漏えいしたパスワードの一覧"))
+        }
+    }
+}
