@@ -48,7 +48,7 @@ public struct Desks: Sendable {
         let qrFormat = try QRPayloadFormat(pattern: configuration.qrPattern)
         let limiter = RateLimiter(database: database, secrets: secrets)
         booking = BookingDesk(bookings: bookingStore, slots: slotStore, ledger: ledgerStore, registry: registry, limiter: limiter,
-                              audit: trail, database: database, clock: clock, configuration: configuration, feed: BookingFeed(database: database))
+                              lookupFailures: LookupFailures(database: database, secrets: secrets), audit: trail, database: database, clock: clock, configuration: configuration, feed: BookingFeed(database: database))
         slots = SlotDesk(slots: slotStore, audit: trail, database: database, clock: clock, plansSlots: role != .resident)
         ledger = LedgerDesk(ledger: ledgerStore, storage: storage, registry: registry, bookings: bookingStore, uploads: ImportUploadStore(database: database),
                             audit: trail, database: database, clock: clock, configuration: configuration, qrFormat: qrFormat)

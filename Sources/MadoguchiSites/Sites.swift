@@ -1,5 +1,7 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
+import NIOCore
 import Logging
 import MadoguchiServices
 
@@ -22,7 +24,7 @@ public enum Sites {
         var catalog = RouteCatalog()
         for routes in [
             HealthController(operations: d.operations, site: "staff").routes,
-            MetricsController(operations: d.operations, metrics: env.metrics, token: c.metricsToken).routes,
+            MetricsController(operations: d.operations, metrics: env.metrics, token: c.metricsToken, open: c.metricsOpen).routes,
             AssetsController(assets: env.assets).routes,
             // accounts
             LoginController(accounts: d.accounts, renderer: r, configuration: c).routes,
@@ -88,13 +90,29 @@ public enum Sites {
 
     public static func staffApplication(_ env: SiteEnvironment) throws -> some ApplicationProtocol {
         let (router, _) = try staffRouter(env)
-        return Application(router: router, configuration: .init(address: .hostname(env.configuration.host, port: env.configuration.staffPort),
-                                                                serverName: "madoguchi"), logger: env.logger)
+        return Application(router: router, server: server(env.configuration),
+                           configuration: listener(env.configuration, port: env.configuration.staffPort), logger: env.logger)
     }
 
     public static func residentApplication(_ env: SiteEnvironment) -> some ApplicationProtocol {
         let (router, _) = residentRouter(env)
-        return Application(router: router, configuration: .init(address: .hostname(env.configuration.host, port: env.configuration.residentPort),
-                                                                serverName: "madoguchi"), logger: env.logger)
+        return Application(router: router, server: server(env.configuration),
+                           configuration: listener(env.configuration, port: env.configuration.residentPort), logger: env.logger)
+    }
+
+    /// HTTP/1.1 with the deadlines of #13: headers within `headerTimeoutSeconds`, body pauses
+    /// within `bodyIdleTimeoutSeconds`, idle connections closed after `idleTimeoutSeconds`.
+    public static func server(_ c: SiteConfiguration) -> HTTPServerBuilder {
+        let (header, body) = (TimeAmount.seconds(Int64(c.headerTimeoutSeconds)), TimeAmount.seconds(Int64(c.bodyIdleTimeoutSeconds)))
+        return .http1(configuration: .init(
+            additionalChannelHandlers: [RequestDeadlineHandler(headerTimeout: header, bodyIdleTimeout: body)],
+            idleTimeout: .seconds(Int64(c.idleTimeoutSeconds))))
+    }
+
+    /// The listening socket: at most `maxConnections` open at once (further clients wait in the
+    /// backlog instead of exhausting the process's file descriptors).
+    public static func listener(_ c: SiteConfiguration, port: Int) -> ApplicationConfiguration {
+        .init(address: .hostname(c.host, port: port), serverName: "madoguchi", backlog: 1024,
+              availableConnectionsDelegate: MaximumAvailableConnections(c.maxConnections))
     }
 }

@@ -169,6 +169,40 @@ struct LoginTests {
             #expect(response.location == "/login/mfa?next=%2F")
         }
     }
+
+    @Test("next= accepts only a plain local path: tab, newline, backslash and encoded slashes go home", arguments: [
+        "/\t/evil.example", "/\n/evil.example", "/\\evil.example", "/%2F/evil.example", "/%2f%2fevil.example", "https://evil.example/",
+        "/\u{3000}/evil.example", "/\u{200B}/evil.example",
+    ])
+    func nextIsPlainPath(next: String) async throws {
+        try await SiteHarness.run { site, staff, _ in
+            // setup
+            try await site.createUser("tanaka", roles: ["clerk"])
+            var browser = Browser(staff)
+            let form = try await browser.get("/login?next=" + Browser.encode(next))
+            // act
+            let response = try await browser.post("/login", [("login", "tanaka"), ("password", SiteHarness.password), ("next", next)], csrf: form.csrf)
+            let signedIn = try await browser.secondFactor(try #require(response.location),
+                                                          code: await (staff as! StaffClient).nextCode(for: "tanaka"))
+            // check
+            #expect(!form.body.contains("evil.example"))
+            #expect(signedIn.location == "/")
+        }
+    }
+
+    @Test("a local next= survives both steps of sign-in")
+    func nextKept() async throws {
+        try await SiteHarness.run { site, staff, _ in
+            try await site.createUser("tanaka", roles: ["clerk"])
+            var browser = Browser(staff)
+            let form = try await browser.get("/login")
+            let response = try await browser.post("/login", [("login", "tanaka"), ("password", SiteHarness.password),
+                                                             ("next", "/bookings?day=2026-12-01")], csrf: form.csrf)
+            let signedIn = try await browser.secondFactor(try #require(response.location),
+                                                          code: await (staff as! StaffClient).nextCode(for: "tanaka"))
+            #expect(signedIn.location == "/bookings?day=2026-12-01")
+        }
+    }
 }
 
 @Suite("Privacy of login records")

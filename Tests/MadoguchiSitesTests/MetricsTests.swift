@@ -9,7 +9,7 @@ import Testing
 struct MetricsTests {
     @Test("/metrics counts requests by route pattern, logins by outcome, personal-data views, and reads shared gauges")
     func scrape() async throws {
-        try await SiteHarness.run { site, staff, resident in
+        try await SiteHarness.run(configure: { $0.metricsToken = "scrape-secret" }) { site, staff, resident in
             // setup: some traffic
             try await site.createUser("clerk1", roles: ["clerk"])
             var clerk = Browser(staff), visitor = Browser(resident)
@@ -21,7 +21,9 @@ struct MetricsTests {
             _ = try await visitor.get("/healthz")
             // act
             var scraper = Browser(staff)
-            let metrics = try await scraper.get("/metrics")
+            var bearer = HTTPFields()
+            bearer[.authorization] = "Bearer scrape-secret"
+            let metrics = try await scraper.request("/metrics", headers: bearer)
             // check
             #expect(metrics.status == .ok)
             #expect(metrics.headers[.contentType]?.hasPrefix("text/plain; version=0.0.4") ?? false)
@@ -37,6 +39,22 @@ struct MetricsTests {
             #expect(text.contains("madoguchi_blob_bytes"))
             // the resident site has no /metrics
             #expect(try await visitor.get("/metrics").status == .notFound)
+        }
+    }
+
+    @Test("by default /metrics is closed: no token and no session gets 401, a clerk too; an administrator's session may look")
+    func closedByDefault() async throws {
+        try await SiteHarness.run { site, staff, _ in
+            // setup
+            try await site.createUser("admin1", roles: ["administrator"])
+            try await site.createUser("clerk1", roles: ["clerk"])
+            var anonymous = Browser(staff), admin = Browser(staff), clerk = Browser(staff)
+            try await admin.login("admin1")
+            try await clerk.login("clerk1")
+            // act / check
+            #expect(try await anonymous.get("/metrics").status == .unauthorized)
+            #expect(try await clerk.get("/metrics").status == .unauthorized)
+            #expect(try await admin.get("/metrics").status == .ok)
         }
     }
 

@@ -21,12 +21,16 @@ struct SiteHarness: Sendable {
     let clock: ManualTimeSource
     let staffCatalog: RouteCatalog
     let residentCatalog: RouteCatalog
+    /// With `live`, the port the staff site listens on.
+    var livePort: Int?
 
     static let password = "test-password-2026"
     /// bcrypt at cost 12 takes about a quarter of a second: hash the shared test password once.
     static let passwordHash = PasswordHasher().hash(password)
 
-    static func run(configure: @Sendable (inout SiteConfiguration) -> Void = { _ in },
+    /// `live` serves the staff site on a real socket (an ephemeral port on 127.0.0.1) with the
+    /// listener `serve` uses — connection cap and deadlines — instead of calling the router directly.
+    static func run(configure: @Sendable (inout SiteConfiguration) -> Void = { _ in }, live: Bool = false,
                     _ body: @Sendable (SiteHarness, any TestClientProtocol, any TestClientProtocol) async throws -> Void) async throws {
         try await TestDatabases.shared.withSiteDatabases { databases in
             var configuration = SiteConfiguration()
@@ -56,13 +60,29 @@ struct SiteHarness: Sendable {
             let residentEnvironment = try await SiteEnvironment(configuration: configuration, desks: residentDesks, metrics: metrics, logger: logger)
             let (staffRouter, staffCatalog) = try Sites.staffRouter(environment)
             let residentCatalog = Sites.residentRouter(residentEnvironment).1
-            let harness = SiteHarness(desks: desks, stores: Stores(database: databases.owner, desks: desks, blobs: blobs, clock: clock, logger: logger),
+            var harness = SiteHarness(desks: desks, stores: Stores(database: databases.owner, desks: desks, blobs: blobs, clock: clock, logger: logger),
                                       staffDatabase: databases.staff, clock: clock, staffCatalog: staffCatalog, residentCatalog: residentCatalog)
+            // Live: the same staff site also listens on a real socket (an ephemeral port on
+            // 127.0.0.1) with the listener `serve` uses — connection cap and deadlines.
+            let port = PortBox()
+            let server = live ? Task {
+                let (router, _) = try Sites.staffRouter(environment)
+                let application = Application(router: router, server: Sites.server(configuration),
+                                              configuration: Sites.listener(configuration, port: 0),
+                                              onServerRunning: { channel in port.set(channel.localAddress?.port) }, logger: logger)
+                try await application.runService()
+            } : nil
+            defer { server?.cancel() }
+            if live { try await port.wait() }
+            harness.livePort = port.value
+            let ready = harness
             try await Application(router: staffRouter, logger: logger).test(.router) { staff in
                 try await Application(router: Sites.residentRouter(residentEnvironment).0, logger: logger).test(.router) { resident in
-                    try await body(harness, StaffClient(inner: staff, clock: clock, steps: StepBook()), resident)
+                    try await body(ready, StaffClient(inner: staff, clock: clock, steps: StepBook()), resident)
                 }
             }
+            server?.cancel()
+            _ = await server?.result
         }
     }
 
@@ -135,6 +155,19 @@ struct Stores: Sendable {
             return try await archive.upload(chunks, for: applicant, kind: kind, applicationID: applicationID, intakeID: nil, filename: filename,
                                             caller: caller)
         }
+    }
+}
+
+/// The port a live server reports once it listens.
+final class PortBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var port: Int?
+
+    func set(_ value: Int?) { lock.withLock { port = value } }
+    var value: Int? { lock.withLock { port } }
+
+    func wait() async throws {
+        for _ in 0..<500 where value == nil { try await Task.sleep(for: .milliseconds(10)) }
     }
 }
 

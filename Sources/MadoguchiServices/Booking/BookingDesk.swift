@@ -13,6 +13,7 @@ public struct BookingDesk: Sendable {
     let ledger: LedgerStore
     let registry: RegistryStore
     let limiter: RateLimiter
+    let lookupFailures: LookupFailures
     let audit: AuditTrail
     let database: Database
     let clock: any TimeSource
@@ -60,7 +61,7 @@ public struct BookingDesk: Sendable {
                 }, on: connection)
             // The hoarding limit counts bookings made, inside their transaction: a refused
             // attempt rolls its count back with it.
-            if caller.isResident, !(try await limiter.allow(made, key: caller.sourceAddress, now: now, on: connection)) {
+            if caller.isResident, !(try await limiter.allow(made, key: ClientAddress.limitKey(caller.sourceAddress), now: now, on: connection)) {
                 throw RateLimited.bookings
             }
             try await audit.record(caller, "booking.create", recordType: "booking", recordID: String(booking.id),
@@ -191,8 +192,19 @@ public struct BookingDesk: Sendable {
     /// per address, audited, and the same nil for an unknown code and a wrong date.
     public func residentLookup(code: String, birthDate: String, caller: Caller) async throws -> Booking? {
         try await limitLookup(caller)
-        guard let code = BookingCode.normalized(code), let date = CalendarDate(birthDate),
-              let booking = try await bookings.find(code: code, birthDate: date) else { return nil }
+        guard let code = BookingCode.normalized(code) else { return nil }
+        let now = clock.now()
+        // Per code as well as per address (#13): guesses spread over many addresses still lock it.
+        if try await lookupFailures.isLocked(code: code, now: now) { throw RateLimited.lookupLocked }
+        guard let date = CalendarDate(birthDate), let booking = try await bookings.find(code: code, birthDate: date) else {
+            if try await lookupFailures.failed(code: code, limit: configuration.lookupFailuresBeforeLock,
+                                               lockFor: TimeInterval(configuration.lookupLockMinutes * 60), now: now) {
+                try await audit.record(caller, "booking.lookup-locked", recordType: "booking", result: .denied,
+                                       detail: "\(configuration.lookupFailuresBeforeLock)回連続で生年月日の誤り")
+            }
+            return nil
+        }
+        try await lookupFailures.succeeded(code: code)
         try await audit.record(caller, "booking.resident-view", recordType: "booking", recordID: String(booking.id))
         return booking
     }
@@ -222,14 +234,14 @@ public struct BookingDesk: Sendable {
     func limitResident(_ caller: Caller, contacts: [String]) async throws {
         let perAddress = RateLimiter.Limit(name: "book-addr", hits: configuration.bookingAttemptsPerAddressPerHour, window: 3600)
         let perContact = RateLimiter.Limit(name: "book-contact", hits: configuration.bookingAttemptsPerContactPerDay, window: 86_400)
-        let hits = [(perAddress, caller.sourceAddress)] + Set(contacts.filter { !$0.isEmpty }).map { (perContact, $0) }
+        let hits = [(perAddress, ClientAddress.limitKey(caller.sourceAddress))] + Set(contacts.filter { !$0.isEmpty }).map { (perContact, $0) }
         guard try await limiter.allowAll(hits, now: clock.now()) else { throw RateLimited.bookings }
     }
 
     /// The brake on guessing booking codes: lookups per address.
     func limitLookup(_ caller: Caller) async throws {
         let limit = RateLimiter.Limit(name: "lookup-addr", hits: configuration.bookingLookupsPerAddressPerHour, window: 3600)
-        guard try await limiter.allow(limit, key: caller.sourceAddress, now: clock.now()) else { throw RateLimited.bookings }
+        guard try await limiter.allow(limit, key: ClientAddress.limitKey(caller.sourceAddress), now: clock.now()) else { throw RateLimited.bookings }
     }
 }
 

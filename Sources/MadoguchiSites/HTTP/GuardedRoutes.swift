@@ -121,6 +121,7 @@ struct RouteGuard: Sendable {
             return Responses.redirect(context.identity == nil ? "/login" : "/")
         }
         guard route.method != .get, route.method != .head else { return try await route.handler(request, context) }
+        if isAPI, context.site == .resident { try Self.checkPublicWrite(request, allowedOrigins: configuration.publicAPIOrigins) }
         var request = request
         let rawContentType = request.headers[.contentType] ?? ""
         let contentType = rawContentType.lowercased()
@@ -155,6 +156,27 @@ struct RouteGuard: Sendable {
             }
         }
         return try await route.handler(request, context)
+    }
+
+    /// The public API takes writes only as JSON from this site or a named origin (#13): a form on
+    /// another page cannot post `text/plain` or form data to it (no CORS preflight would stop
+    /// that), and a browser's `Origin` / `Sec-Fetch-Site` from elsewhere is refused.
+    static func checkPublicWrite(_ request: Request, allowedOrigins: Set<String>) throws {
+        let hasBody = request.headers[.contentLength].map { $0 != "0" } ?? (request.headers[.transferEncoding] != nil)
+        let type = (request.headers[.contentType] ?? "").lowercased()
+        if hasBody || request.method == .post, !(type.hasPrefix("application/json") || type.hasPrefix("application/problem+json")) {
+            throw AppError.refused(status: .unsupportedMediaType, slug: "unsupported-media-type",
+                                   message: "JSON（Content-Type: application/json）で送信してください。")
+        }
+        let host = request.head.authority ?? ""
+        if let origin = request.headers[.origin] {
+            let originHost = URLComponents(string: origin)?.host.map { h in URLComponents(string: origin)?.port.map { "\(h):\($0)" } ?? h } ?? ""
+            if originHost != host, !allowedOrigins.contains(origin) {
+                throw AppError.refused(status: .forbidden, slug: "cross-site-request", message: "ほかのサイトからの送信は受け付けていません。")
+            }
+        } else if request.headers[.secFetchSite] == "cross-site" {
+            throw AppError.refused(status: .forbidden, slug: "cross-site-request", message: "ほかのサイトからの送信は受け付けていません。")
+        }
     }
 
     static let unreadable = AppError.invalidInput([.init(field: "file", message: "送信された内容を読み取れませんでした。もう一度お試しください。")])

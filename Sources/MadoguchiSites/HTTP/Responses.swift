@@ -76,8 +76,17 @@ enum Responses {
     }
 
     /// A local path safe to redirect to after login (no scheme, no host, no `//`), else "/".
+    /// A post-login destination: a plain path on this site only (#13). Browsers drop tabs and
+    /// line breaks from URLs, so `/\t/evil.example` would become `//evil.example`: any
+    /// whitespace or control character, a backslash, a second leading slash (also encoded) or a
+    /// scheme sends the user home instead.
     static func safeNext(_ next: String?) -> String {
-        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\"), !next.contains("://") else { return "/" }
+        guard let next, next.hasPrefix("/"), next.count <= 2000 else { return "/" }
+        if next.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.properties.generalCategory == .control
+            || $0.properties.generalCategory == .format }) { return "/" }
+        for candidate in [next, next.removingPercentEncoding ?? next] {
+            if candidate.hasPrefix("//") || candidate.contains("\\") || candidate.contains("://") { return "/" }
+        }
         return next
     }
 }

@@ -34,4 +34,5 @@ extension HTTPField.Name {
     static let permissionsPolicy = Self("Permissions-Policy")!
     static let xCSRFToken = Self("X-CSRF-Token")!
     static let xRequestID = Self("X-Request-ID")!
+    static let secFetchSite = Self("Sec-Fetch-Site")!
 }

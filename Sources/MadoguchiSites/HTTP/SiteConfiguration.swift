@@ -27,8 +27,20 @@ public struct SiteConfiguration: Sendable {
     public var staffHours: StaffHours? = StaffHours()
     /// Staff with `system.manage` may work outside the hours (maintenance, emergencies).
     public var staffHoursExemptAdministrators = true
-    /// When set, `/metrics` requires `Authorization: Bearer <token>`.
+    /// `/metrics` answers a scraper with `Authorization: Bearer <token>` or a signed-in staff
+    /// member with system management; anyone else gets 401 (#13), unless `metricsOpen`.
     public var metricsToken: String?
+    /// Lets anyone read `/metrics` (a trial on one machine: `MADOGUCHI_METRICS_OPEN=1`).
+    public var metricsOpen = false
+    /// HTTP limits of both listeners (#13): open connections, how long a request's headers may
+    /// take, how long a body may pause, how long an idle connection stays open.
+    public var maxConnections = 1000
+    /// Other origins (a LINE mini-app, the city's app) whose pages may write through the public
+    /// API, exactly as browsers send them: `https://app.example.lg.jp`.
+    public var publicAPIOrigins: Set<String> = []
+    public var headerTimeoutSeconds = 10
+    public var bodyIdleTimeoutSeconds = 30
+    public var idleTimeoutSeconds = 60
     /// Largest form body the sites read (uploads have their own limit).
     public var maxFormBytes = 1 << 20
     /// A live day-view stream ends after this long; the browser reconnects with Last-Event-ID.
@@ -57,6 +69,15 @@ public struct SiteConfiguration: Sendable {
         if environment["MADOGUCHI_STAFF_YEAR_END_CLOSURE"] == "0" { c.staffHours?.yearEndClosure = false }
         if environment["MADOGUCHI_STAFF_HOURS_EXEMPT_ADMINS"] == "0" { c.staffHoursExemptAdministrators = false }
         if let v = environment["MADOGUCHI_METRICS_TOKEN"], !v.isEmpty { c.metricsToken = v }
+        if environment["MADOGUCHI_METRICS_OPEN"] == "1" { c.metricsOpen = true }
+        if let v = environment["MADOGUCHI_PUBLIC_API_ORIGINS"] {
+            c.publicAPIOrigins = Set(v.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+        }
+        func int(_ key: String) -> Int? { environment[key].flatMap { Int($0) }.flatMap { $0 > 0 ? $0 : nil } }
+        if let v = int("MADOGUCHI_MAX_CONNECTIONS") { c.maxConnections = v }
+        if let v = int("MADOGUCHI_HEADER_TIMEOUT_SECONDS") { c.headerTimeoutSeconds = v }
+        if let v = int("MADOGUCHI_BODY_IDLE_SECONDS") { c.bodyIdleTimeoutSeconds = v }
+        if let v = int("MADOGUCHI_IDLE_TIMEOUT_SECONDS") { c.idleTimeoutSeconds = v }
         if let v = environment["MADOGUCHI_TRUSTED_PROXIES"] {
             c.trustedProxies = Set(v.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
         }
