@@ -175,6 +175,8 @@ let package = Package(
         .testTarget(
             name: "MadoguchiArchiveTests",
             dependencies: ["MadoguchiArchive"],
+            // The AWS Signature V4 test-suite vectors (botocore, Apache-2.0) are read from the source tree.
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

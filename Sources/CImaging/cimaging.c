@@ -422,54 +422,90 @@ void mdg_fill_rect(mdg_image *img, uint32_t x, uint32_t y, uint32_t w, uint32_t 
     }
 }
 
-int mdg_tiff_encode(const mdg_image *pages, int count, uint8_t **out, size_t *outlen, char *err, size_t errlen) {
+struct mdg_tiff_writer {
     mem_file m;
-    memset(&m, 0, sizeof m);
+    TIFF *tif;
+    int count;
+};
+
+mdg_tiff_writer *mdg_tiff_writer_open(int count) {
+    mdg_tiff_writer *w = (mdg_tiff_writer *)calloc(1, sizeof *w);
+    if (!w) return NULL;
+    w->count = count;
     TIFFOpenOptions *opts = TIFFOpenOptionsAlloc();
-    TIFFOpenOptionsSetErrorHandlerExtR(opts, mt_error, &m);
-    TIFFOpenOptionsSetWarningHandlerExtR(opts, mt_warning, &m);
-    TIFF *tif = TIFFClientOpenExt("memory", "w", (thandle_t)&m, mt_read, mt_write, mt_seek, mt_close, mt_size, mt_map, mt_unmap, opts);
+    TIFFOpenOptionsSetErrorHandlerExtR(opts, mt_error, &w->m);
+    TIFFOpenOptionsSetWarningHandlerExtR(opts, mt_warning, &w->m);
+    w->tif = TIFFClientOpenExt("memory", "w", (thandle_t)&w->m, mt_read, mt_write, mt_seek, mt_close, mt_size, mt_map, mt_unmap, opts);
     TIFFOpenOptionsFree(opts);
-    if (!tif) { free(m.data); set_err(err, errlen, "cannot create TIFF"); return -1; }
-    for (int i = 0; i < count && !m.failed; i++) {
-        const mdg_image *p = &pages[i];
-        size_t n = (size_t)p->width * p->height;
-        int grey = 1;
-        for (size_t k = 0; k < n && grey; k++) {
-            const uint8_t *px = p->rgba + k * 4;
-            if (px[0] != px[1] || px[1] != px[2]) grey = 0;
-        }
-        int spp = grey ? 1 : 3;
-        TIFFSetField(tif, TIFFTAG_IMAGEWIDTH, p->width);
-        TIFFSetField(tif, TIFFTAG_IMAGELENGTH, p->height);
-        TIFFSetField(tif, TIFFTAG_SAMPLESPERPIXEL, spp);
-        TIFFSetField(tif, TIFFTAG_BITSPERSAMPLE, 8);
-        TIFFSetField(tif, TIFFTAG_PHOTOMETRIC, grey ? PHOTOMETRIC_MINISBLACK : PHOTOMETRIC_RGB);
-        TIFFSetField(tif, TIFFTAG_PLANARCONFIG, PLANARCONFIG_CONTIG);
-        TIFFSetField(tif, TIFFTAG_COMPRESSION, COMPRESSION_ADOBE_DEFLATE);
-        TIFFSetField(tif, TIFFTAG_ROWSPERSTRIP, TIFFDefaultStripSize(tif, 0));
-        TIFFSetField(tif, TIFFTAG_SUBFILETYPE, FILETYPE_PAGE);
-        TIFFSetField(tif, TIFFTAG_PAGENUMBER, (uint16_t)i, (uint16_t)count);
-        uint8_t *row = (uint8_t *)malloc((size_t)p->width * spp);
-        if (!row) { m.failed = 1; snprintf(m.message, sizeof m.message, "out of memory"); break; }
-        for (uint32_t y = 0; y < p->height && !m.failed; y++) {
-            const uint8_t *src = p->rgba + (size_t)y * p->width * 4;
-            for (uint32_t x = 0; x < p->width; x++) {
-                if (grey) row[x] = src[x * 4];
-                else { row[x * 3] = src[x * 4]; row[x * 3 + 1] = src[x * 4 + 1]; row[x * 3 + 2] = src[x * 4 + 2]; }
-            }
-            if (TIFFWriteScanline(tif, row, y, 0) < 0) m.failed = 1;
-        }
-        free(row);
-        if (!m.failed && !TIFFWriteDirectory(tif)) m.failed = 1;
+    if (!w->tif) { free(w->m.data); free(w); return NULL; }
+    return w;
+}
+
+int mdg_tiff_writer_add(mdg_tiff_writer *w, const mdg_image *p, int index) {
+    if (w->m.failed) return -1;
+    TIFF *tif = w->tif;
+    size_t n = (size_t)p->width * p->height;
+    int grey = 1;
+    for (size_t k = 0; k < n && grey; k++) {
+        const uint8_t *px = p->rgba + k * 4;
+        if (px[0] != px[1] || px[1] != px[2]) grey = 0;
     }
+    int spp = grey ? 1 : 3;
+    TIFFSetField(tif, TIFFTAG_IMAGEWIDTH, p->width);
+    TIFFSetField(tif, TIFFTAG_IMAGELENGTH, p->height);
+    TIFFSetField(tif, TIFFTAG_SAMPLESPERPIXEL, spp);
+    TIFFSetField(tif, TIFFTAG_BITSPERSAMPLE, 8);
+    TIFFSetField(tif, TIFFTAG_PHOTOMETRIC, grey ? PHOTOMETRIC_MINISBLACK : PHOTOMETRIC_RGB);
+    TIFFSetField(tif, TIFFTAG_PLANARCONFIG, PLANARCONFIG_CONTIG);
+    TIFFSetField(tif, TIFFTAG_COMPRESSION, COMPRESSION_ADOBE_DEFLATE);
+    TIFFSetField(tif, TIFFTAG_ROWSPERSTRIP, TIFFDefaultStripSize(tif, 0));
+    TIFFSetField(tif, TIFFTAG_SUBFILETYPE, FILETYPE_PAGE);
+    TIFFSetField(tif, TIFFTAG_PAGENUMBER, (uint16_t)index, (uint16_t)w->count);
+    uint8_t *row = (uint8_t *)malloc((size_t)p->width * spp);
+    if (!row) { w->m.failed = 1; snprintf(w->m.message, sizeof w->m.message, "out of memory"); return -1; }
+    for (uint32_t y = 0; y < p->height && !w->m.failed; y++) {
+        const uint8_t *src = p->rgba + (size_t)y * p->width * 4;
+        for (uint32_t x = 0; x < p->width; x++) {
+            if (grey) row[x] = src[x * 4];
+            else { row[x * 3] = src[x * 4]; row[x * 3 + 1] = src[x * 4 + 1]; row[x * 3 + 2] = src[x * 4 + 2]; }
+        }
+        if (TIFFWriteScanline(tif, row, y, 0) < 0) w->m.failed = 1;
+    }
+    free(row);
+    if (!w->m.failed && !TIFFWriteDirectory(tif)) w->m.failed = 1;
+    return w->m.failed ? -1 : 0;
+}
+
+int mdg_tiff_writer_finish(mdg_tiff_writer *w, uint8_t **out, size_t *outlen, char *err, size_t errlen) {
+    TIFFClose(w->tif);
+    int failed = w->m.failed;
+    if (failed) {
+        free(w->m.data);
+        set_err(err, errlen, "%s", w->m.message[0] ? w->m.message : "cannot write TIFF");
+    } else {
+        *out = w->m.data;
+        *outlen = w->m.len;
+    }
+    free(w);
+    return failed ? -1 : 0;
+}
+
+int mdg_tiff_page_sizes(const uint8_t *data, size_t len, uint32_t *widths, uint32_t *heights, int max, char *err, size_t errlen) {
+    mem_file m;
+    TIFF *tif = open_mem_tiff(&m, data, len);
+    if (!tif) { set_err(err, errlen, "%s", m.failed ? m.message : "not a readable TIFF"); return -1; }
+    int count = 0;
+    do {
+        uint32_t w = 0, h = 0;
+        if (!TIFFGetField(tif, TIFFTAG_IMAGEWIDTH, &w) || !TIFFGetField(tif, TIFFTAG_IMAGELENGTH, &h) || w == 0 || h == 0) {
+            TIFFClose(tif);
+            set_err(err, errlen, "page %d has no size", count + 1);
+            return -1;
+        }
+        if (count < max) { widths[count] = w; heights[count] = h; }
+        count++;
+    } while (count <= max && TIFFReadDirectory(tif));
     TIFFClose(tif);
-    if (m.failed) {
-        free(m.data);
-        set_err(err, errlen, "%s", m.message[0] ? m.message : "cannot write TIFF");
-        return -1;
-    }
-    *out = m.data;
-    *outlen = m.len;
-    return 0;
+    if (m.failed) { set_err(err, errlen, "%s", m.message); return -1; }
+    return count;
 }

@@ -9,7 +9,7 @@ public struct MadoguchiCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "madoguchi",
         abstract: "窓口 Madoguchi: My Number card office service (booking, intake, document archive, card ledger).",
-        subcommands: [ServeCommand.self, SnapshotCommand.self, MigrateCommand.self, DbCommand.self, UserCommand.self, TokenCommand.self, AuditCommand.self,
+        subcommands: [ServeCommand.self, SnapshotCommand.self, MigrateCommand.self, DbCommand.self, WorkerCommand.self, UserCommand.self, TokenCommand.self, AuditCommand.self,
                       VerifyCommand.self, GCCommand.self, ExportCommand.self, ImportCommand.self, SeedCommand.self, LocationCommand.self, CalendarCommand.self, BenchmarkCommand.self, VersionCommand.self])
 
     public init() {}

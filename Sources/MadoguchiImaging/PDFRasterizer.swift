@@ -9,14 +9,35 @@ public enum PDFRasterizer {
 
     /// One RGBA image per page, on white, at `dpi`.
     public static func pages(of data: Data, dpi: Double = 200, maxPages: Int = 50) throws -> [RGBAPixels] {
-        guard dpi.isFinite, dpi > 0, dpi <= 1200 else { throw PDFRasterizeError.invalidResolution }
+        let count = try pageSizes(of: data, maxPages: maxPages).count
+        return try (0..<count).map { try page($0, of: data, dpi: dpi) }
+    }
+
+    /// Each page's size in points (1/72 inch), without rendering.
+    public static func pageSizes(of data: Data, maxPages: Int) throws -> [(width: Double, height: Double)] {
         guard !data.isEmpty else { throw PDFRasterizeError.empty }
         let document = try open(data)
         defer { g_object_unref(UnsafeMutableRawPointer(document)) }
         let count = Int(poppler_document_get_n_pages(document))
         guard count > 0 else { throw PDFRasterizeError.noPages }
         guard count <= maxPages else { throw PDFRasterizeError.tooManyPages(limit: maxPages) }
-        return try (0..<count).map { try render(document, index: $0, dpi: dpi) }
+        return try (0..<count).map { index in
+            guard let page = poppler_document_get_page(document, Int32(index)) else { throw PDFRasterizeError.renderFailed(page: index + 1) }
+            defer { g_object_unref(UnsafeMutableRawPointer(page)) }
+            var width = 0.0, height = 0.0
+            poppler_page_get_size(page, &width, &height)
+            return (width, height)
+        }
+    }
+
+    /// Page `index` (0-based) as RGBA on white at `dpi`.
+    public static func page(_ index: Int, of data: Data, dpi: Double) throws -> RGBAPixels {
+        guard dpi.isFinite, dpi > 0, dpi <= 1200 else { throw PDFRasterizeError.invalidResolution }
+        guard !data.isEmpty else { throw PDFRasterizeError.empty }
+        let document = try open(data)
+        defer { g_object_unref(UnsafeMutableRawPointer(document)) }
+        guard index >= 0, index < Int(poppler_document_get_n_pages(document)) else { throw PDFRasterizeError.renderFailed(page: index + 1) }
+        return try render(document, index: index, dpi: dpi)
     }
 
     private static func open(_ data: Data) throws -> OpaquePointer {

@@ -29,9 +29,13 @@ public struct PreviewRenderer: Sendable {
                          thumbnail: try encode(page, longSide: thumbnailSize, format: image.format))
     }
 
-    /// Renders every page, in order.
-    public func renderAll(_ image: ScannedImage) throws -> [Rendering] {
-        try (0..<image.pageCount).map { try render(image, page: $0) }
+    /// Renders every page, in order, one decoded page at a time; `budget` stops a file that
+    /// takes too long between pages.
+    public func renderAll(_ image: ScannedImage, budget: CPUBudget? = nil) throws -> [Rendering] {
+        try (0..<image.pageCount).map {
+            try budget?.check()
+            return try render(image, page: $0)
+        }
     }
 
     func encode(_ page: DecodedPage, longSide: Int, format: ImageFormat) throws -> Data {

@@ -16,9 +16,20 @@ public struct ScannedImage: Sendable {
         case .pdf:
             throw ImagingError.pdfNotSupported
         case .tiff:
-            let count = try Self.call(format, data) { bytes, len, err, errlen in mdg_tiff_page_count(bytes, len, err, errlen) }
+            // Every page's size from its directory, before any pixel is decoded (#13).
+            var widths = [UInt32](repeating: 0, count: limits.maxPages), heights = widths
+            let count = try Self.call(format, data) { bytes, len, err, errlen in
+                mdg_tiff_page_sizes(bytes, len, &widths, &heights, Int32(limits.maxPages), err, errlen)
+            }
             guard count <= limits.maxPages else { throw ImagingError.tooManyPages(limit: limits.maxPages) }
             pageCount = Int(count)
+            var total: UInt64 = 0
+            for index in 0..<pageCount {
+                let pixels = UInt64(widths[index]) * UInt64(heights[index])
+                if pixels > limits.maxPixelsPerPage { throw ImagingError.tooManyPixels(page: index + 1, limit: limits.maxPixelsPerPage) }
+                total += pixels
+            }
+            if total > limits.maxPixelsPerFile { throw ImagingError.tooManyPixelsInFile(total: total, limit: limits.maxPixelsPerFile) }
         case .jpeg, .png:
             pageCount = 1
         }

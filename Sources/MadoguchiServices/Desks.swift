@@ -50,10 +50,14 @@ public struct Desks: Sendable {
         booking = BookingDesk(bookings: bookingStore, slots: slotStore, ledger: ledgerStore, registry: registry, limiter: limiter,
                               lookupFailures: LookupFailures(database: database, secrets: secrets), audit: trail, database: database, clock: clock, configuration: configuration, feed: BookingFeed(database: database))
         slots = SlotDesk(slots: slotStore, audit: trail, database: database, clock: clock, plansSlots: role != .resident)
+        let decoding = DecodePool(workers: configuration.decodeWorkers, queueLimit: configuration.decodeQueue,
+                                  maxWait: .seconds(configuration.decodeMaxWaitSeconds))
+        let limits = configuration.imagingLimits
         ledger = LedgerDesk(ledger: ledgerStore, storage: storage, registry: registry, bookings: bookingStore, uploads: ImportUploadStore(database: database),
-                            audit: trail, database: database, clock: clock, configuration: configuration, qrFormat: qrFormat)
+                            audit: trail, database: database, clock: clock, configuration: configuration, qrFormat: qrFormat,
+                            decoding: decoding, limits: limits)
         let ingest = DocumentIngest(blobs: blobs, documents: documents, database: database, audit: trail, clock: clock,
-                                    limits: ImagingLimits(maxPixelsPerPage: configuration.maxPixelsPerPage), maxBytes: configuration.maxUploadBytes)
+                                    limits: limits, maxBytes: configuration.maxUploadBytes, decoding: decoding)
         archive = ArchiveDesk(applicants: applicants, documents: documents, intakes: intakes, bookings: bookingStore, ledger: ledgerStore, blobs: blobs, ingest: ingest, audit: trail,
                               database: database, clock: clock, configuration: configuration)
         intake = IntakeDesk(intakes: intakes, fees: FeeStore(database: database), applicants: applicants, slots: slotStore, audit: trail,

@@ -1,5 +1,6 @@
 import Foundation
 import MadoguchiDomain
+import MadoguchiImaging
 
 /// The business settings the desks apply, whichever entry point calls them. Defaults are the
 /// documented ones; `fromEnvironment` reads the `MADOGUCHI_*` variables listed in the README.
@@ -18,6 +19,16 @@ public struct ServiceConfiguration: Sendable {
     public var maxUploadBytes: Int64 = 50 << 20
     /// Pixels one scanned page may have, checked before decoding (decompression bombs).
     public var maxPixelsPerPage: UInt64 = 100_000_000
+    /// Pixels of all pages of one file together (#13), and the processor time one file may use.
+    public var maxPixelsPerFile: UInt64 = 300_000_000
+    public var decodeCPUSecondsPerFile: Double = 60
+    /// Processor seconds and memory of one PDF page render in its worker process.
+    public var pdfPageCPUSeconds = 20
+    public var pdfPageMemoryMegabytes = 2048
+    /// Decoding slots, queue length and the longest wait for a slot before a 503.
+    public var decodeWorkers = max(1, ProcessInfo.processInfo.activeProcessorCount / 2)
+    public var decodeQueue = 8
+    public var decodeMaxWaitSeconds = 30
     /// Open bookings one person may hold on the public site (one per purpose by default).
     public var maxOpenBookingsPerPerson = 2
     /// Open bookings one phone number or email address may hold (a family shares one phone).
@@ -72,6 +83,15 @@ public struct ServiceConfiguration: Sendable {
 
     public init() {}
 
+    /// The imaging limits of #13 for every decode the desks run.
+    public var imagingLimits: ImagingLimits {
+        var worker = PDFPageWorker.locate()
+        worker?.cpuSecondsPerPage = pdfPageCPUSeconds
+        worker?.memoryMegabytes = pdfPageMemoryMegabytes
+        return ImagingLimits(maxPixelsPerPage: maxPixelsPerPage, maxPixelsPerFile: maxPixelsPerFile,
+                             cpuSecondsPerFile: decodeCPUSecondsPerFile, pdfWorker: worker)
+    }
+
     /// The anchor folder actually used (nil when there is no storage folder either).
     public var anchorFolder: URL? { auditAnchorDirectory ?? storageDirectory?.appendingPathComponent("audit") }
 
@@ -98,6 +118,13 @@ public struct ServiceConfiguration: Sendable {
         if let v = int("MADOGUCHI_MIN_PASSWORD_LENGTH"), v >= 8 { c.minimumPasswordLength = v }
         if let v = int("MADOGUCHI_MAX_UPLOAD_MB"), v > 0 { c.maxUploadBytes = Int64(v) << 20 }
         if let v = int("MADOGUCHI_MAX_MEGAPIXELS"), v > 0 { c.maxPixelsPerPage = UInt64(v) * 1_000_000 }
+        if let v = int("MADOGUCHI_MAX_MEGAPIXELS_PER_FILE"), v > 0 { c.maxPixelsPerFile = UInt64(v) * 1_000_000 }
+        if let v = int("MADOGUCHI_DECODE_CPU_SECONDS"), v > 0 { c.decodeCPUSecondsPerFile = Double(v) }
+        if let v = int("MADOGUCHI_PDF_PAGE_CPU_SECONDS"), v > 0 { c.pdfPageCPUSeconds = v }
+        if let v = int("MADOGUCHI_PDF_PAGE_MEMORY_MB"), v >= 256 { c.pdfPageMemoryMegabytes = v }
+        if let v = int("MADOGUCHI_DECODE_WORKERS"), v > 0 { c.decodeWorkers = v }
+        if let v = int("MADOGUCHI_DECODE_QUEUE"), v >= 0 { c.decodeQueue = v }
+        if let v = int("MADOGUCHI_DECODE_WAIT_SECONDS"), v > 0 { c.decodeMaxWaitSeconds = v }
         if let v = int("MADOGUCHI_MAX_OPEN_BOOKINGS_PER_PERSON"), v > 0 { c.maxOpenBookingsPerPerson = v }
         if let v = int("MADOGUCHI_MAX_OPEN_BOOKINGS_PER_CONTACT"), v > 0 { c.maxOpenBookingsPerContact = v }
         if let v = int("MADOGUCHI_BOOKING_ATTEMPTS_PER_ADDRESS_HOUR"), v > 0 { c.bookingAttemptsPerAddressPerHour = v }

@@ -1,4 +1,5 @@
 import Foundation
+import MadoguchiDomain
 import MadoguchiImaging
 import Testing
 
@@ -94,8 +95,46 @@ struct ScannedImageTests {
 
     @Test("a TIFF claiming 100000 x 100000 pixels is refused before any pixel is allocated")
     func decompressionBomb() throws {
-        let image = try ScannedImage(data: try Fixture.data("huge-dimensions.tif"))
-        #expect(throws: ImagingError.tooManyPixels(page: 1, limit: 100_000_000)) { try renderer.renderAll(image) }
+        #expect(throws: ImagingError.tooManyPixels(page: 1, limit: 100_000_000)) {
+            try renderer.renderAll(try ScannedImage(data: try Fixture.data("huge-dimensions.tif")))
+        }
+    }
+
+    @Test("20 blank 10000 x 10000 pages in 129 KB are refused from their headers: 2 gigapixels against the 300-megapixel file budget")
+    func multiPageBomb() throws {
+        // setup
+        let data = try Fixture.data("bomb-20-blank-pages.tif")
+        let started = ContinuousClock.now
+        // act / check
+        #expect(data.count < 140_000)
+        #expect(throws: ImagingError.tooManyPixelsInFile(total: 2_000_000_000, limit: 300_000_000)) { try ScannedImage(data: data) }
+        #expect(ContinuousClock.now - started < .seconds(2), "refused without decoding a page")
+    }
+
+    @Test("a file that uses up its processor-time budget stops between pages with a clear refusal")
+    func cpuBudget() throws {
+        // setup: a three-page form and almost no time
+        let image = try ScannedImage(data: try Fixture.data("form-3pages.tif"))
+        let budget = CPUBudget(seconds: 0.000_001)
+        _ = try image.pixels(page: 0)
+        // act / check
+        #expect(throws: ImagingError.tooSlow(seconds: 0)) { try renderer.renderAll(image, budget: budget) }
+        #expect(throws: ImagingError.tooSlow(seconds: 0)) { try Redactor().redact(image, regions: [], budget: budget) }
+    }
+
+    @Test("one 100-megapixel page is within the limits and is masked and rendered page by page")
+    func largestPage() throws {
+        // setup
+        let image = try ScannedImage(data: try Fixture.data("blank-10000.tif"))
+        let region = RedactionRegion(id: 1, kind: "application", label: "個人番号", page: 1, x: 0.1, y: 0.1, width: 0.2, height: 0.05)
+        // act
+        let masked = try ScannedImage(data: try Redactor().redact(image, regions: [region]))
+        let pixels = try masked.pixels(page: 0)
+        // check
+        #expect(masked.pageCount == 1)
+        #expect(pixels.width == 10000 && pixels.height == 10000)
+        #expect(pixels.pixel(x: 1500, y: 1200).r == 0, "inside the mask")
+        #expect(pixels.pixel(x: 5000, y: 5000).r == 255)
     }
 
     @Test("a PNG with a broken CRC and a ZIP named .tif are refused")
@@ -122,8 +161,10 @@ struct ScannedImageTests {
     @Test("the pixel limit is checked before decoding")
     func pixelLimit() throws {
         let limits = ImagingLimits(maxPixelsPerPage: 500_000, maxPages: 10)
-        let tiff = try ScannedImage(data: try Fixture.data("form-3pages.tif"), limits: limits)
-        #expect(throws: ImagingError.tooManyPixels(page: 1, limit: 500_000)) { try renderer.render(tiff, page: 0) }
+        // a TIFF from its page headers, at once (#13); a JPEG when its header is read
+        #expect(throws: ImagingError.tooManyPixels(page: 1, limit: 500_000)) { try ScannedImage(data: try Fixture.data("form-3pages.tif"), limits: limits) }
+        let jpeg = try ScannedImage(data: try Fixture.data("cmyk.jpg"), limits: ImagingLimits(maxPixelsPerPage: 1000))
+        #expect(throws: ImagingError.tooManyPixels(page: 1, limit: 1000)) { try renderer.render(jpeg, page: 0) }
         let pages = ImagingLimits(maxPixelsPerPage: 100_000_000, maxPages: 2)
         #expect(throws: ImagingError.tooManyPages(limit: 2)) { try ScannedImage(data: try Fixture.data("form-3pages.tif"), limits: pages) }
     }

@@ -37,7 +37,7 @@ struct SiteHarness: Sendable {
             // Tests run at any hour on any day; the staff-hours tests switch the rule on themselves.
             configuration.staffHours = nil
             // Live streams end quickly so that a test reading one gets its whole body.
-            configuration.liveStreamSeconds = 2
+            configuration.liveStreamSeconds = 5  // long enough for a booking made meanwhile on a loaded run
             configuration.liveHeartbeatSeconds = 1
             configure(&configuration)
             let clock = ManualTimeSource(Date())

@@ -197,7 +197,7 @@ struct StaffBookingTests {
             try await browser.login("watcher")
             let since = try await site.stores.bookingFeed.latestEventID()
             let watcher = browser
-            // act: open the stream (it ends after 2 s in tests), and book while it is open
+            // act: open the stream (it ends after 5 s in tests), and book while it is open
             let stream = Task {
                 var b = watcher
                 // `after` as the page gives it: a slow start of the stream cannot lose the event.

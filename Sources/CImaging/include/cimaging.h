@@ -35,10 +35,19 @@ int mdg_scale_to_rgb(const mdg_image *src, uint32_t dw, uint32_t dh, uint8_t **o
 // Rotates/flips an RGBA image in place of *img per EXIF orientation (2-8).
 int mdg_apply_orientation(mdg_image *img, int orientation);
 
-#endif
-
 // Paints a black rectangle (clipped to the image) over RGBA pixels: masking an area of a form.
 void mdg_fill_rect(mdg_image *img, uint32_t x, uint32_t y, uint32_t w, uint32_t h);
 
-// Writes pages as one multi-page TIFF (Deflate; 8-bit grey where a page is grey, else RGB).
-int mdg_tiff_encode(const mdg_image *pages, int count, uint8_t **out, size_t *outlen, char *err, size_t errlen);
+// Writes a multi-page TIFF in memory one page at a time (Deflate; 8-bit grey where a page is
+// grey, else RGB), so that masking a long file holds one decoded page, not all of them.
+typedef struct mdg_tiff_writer mdg_tiff_writer;
+mdg_tiff_writer *mdg_tiff_writer_open(int count);
+int mdg_tiff_writer_add(mdg_tiff_writer *w, const mdg_image *page, int index);
+// Closes the writer (always) and hands over the file; -1 with a message when any page failed.
+int mdg_tiff_writer_finish(mdg_tiff_writer *w, uint8_t **out, size_t *outlen, char *err, size_t errlen);
+
+// Every page's size, read from the directories without decoding: returns the page count (at
+// most max + 1, so a caller can tell "more than max"), sizes of the first `max` pages.
+int mdg_tiff_page_sizes(const uint8_t *data, size_t len, uint32_t *widths, uint32_t *heights, int max, char *err, size_t errlen);
+
+#endif

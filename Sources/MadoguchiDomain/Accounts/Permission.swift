@@ -12,6 +12,10 @@ public enum Permission: String, CaseIterable, Sendable, Codable, Hashable {
     case ledgerView = "ledger.view"
     case ledgerWrite = "ledger.write"
     case registryView = "registry.view"
+    /// Replacing the whole registry extract (#13): administrators only by default.
+    case registryImport = "registry.import"
+    /// Storing a document unmasked although it looks like an application form (#13).
+    case documentsUnmasked = "documents.unmasked"
     case statisticsView = "statistics.view"
     case exportRun = "export.run"
     case noticesManage = "notices.manage"
@@ -34,6 +38,8 @@ public enum Permission: String, CaseIterable, Sendable, Codable, Hashable {
         case .ledgerView: "カード管理簿の閲覧"
         case .ledgerWrite: "カード管理簿の更新"
         case .registryView: "住基情報の照会"
+        case .registryImport: "住基抽出データの取込（全件置換）"
+        case .documentsUnmasked: "申請書を個人番号のマスクなしで保存"
         case .statisticsView: "集計・統計の閲覧"
         case .exportRun: "CSV出力"
         case .noticesManage: "お知らせの管理"

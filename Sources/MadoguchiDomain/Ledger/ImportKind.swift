@@ -22,6 +22,7 @@ public enum ImportKind: String, CaseIterable, Sendable, Codable {
         }
     }
 
-    /// Who may run it: the registry extract is everyone's address book, the ledger is card work.
-    public var permission: Permission { self == .registry ? .registryView : .ledgerWrite }
+    /// Who may run it: the registry extract is everyone's address book (its own permission, #13),
+    /// the ledger is card work.
+    public var permission: Permission { self == .registry ? .registryImport : .ledgerWrite }
 }

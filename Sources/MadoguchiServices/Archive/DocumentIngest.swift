@@ -18,6 +18,7 @@ public struct DocumentIngest: Sendable {
     let clock: any TimeSource
     let limits: ImagingLimits
     let maxBytes: Int64
+    let decoding: DecodePool
     let renderer = PreviewRenderer()
 
     public struct Outcome: Sendable, Encodable {
@@ -49,7 +50,8 @@ public struct DocumentIngest: Sendable {
             throw Failure.tooLarge(limit: limit)
         }
 
-        // 2. check, mask and render off the cooperative threads: decoding a 300 dpi page takes tens of ms
+        // 2. check, mask and render in a decoding slot (#13): page by page, within the file's pixel
+        //    and processor-time budgets, off the request threads
         let data: Data
         do {
             data = try await blobs.get(info.ref, verify: false)
@@ -58,21 +60,36 @@ public struct DocumentIngest: Sendable {
             // just removed the unmasked upload. Nothing of ours was stored; a retry links it.
             throw Failure.concurrentUpload
         }
-        let regions = try await documents.redactions(kind: kind)
-        let (image, pages, masked): (ScannedImage, [PreviewRenderer.Rendering], Data?)
+        // Masking follows the form, not only the kind chosen at upload (#13): a page that carries
+        // an application ID's QR code is an application form whatever it was called, and gets the
+        // form's mask unless the uploader may store it unmasked.
+        let ownRegions = try await documents.redactions(kind: kind)
+        let formRegions = kind == DocumentKind.applicationForm.rawValue || caller.has(.documentsUnmasked)
+            ? [] : try await documents.redactions(kind: DocumentKind.applicationForm.rawValue)
+        let (image, pages, masked, maskedAsForm): (ScannedImage, [PreviewRenderer.Rendering], Data?, Bool)
         do {
-            (image, pages, masked) = try await NIOThreadPool.singleton.runIfActive { [limits, renderer] in
+            (image, pages, masked, maskedAsForm) = try await decoding.run { [limits, renderer] in
+                let budget = CPUBudget(seconds: limits.cpuSecondsPerFile)
                 var image = try ScannedImage(data: data, limits: limits)
+                var regions = ownRegions
+                var asForm = false
+                if !formRegions.isEmpty, try ApplicationFormDetector.looksLikeApplicationForm(image) {
+                    regions += formRegions
+                    asForm = true
+                }
                 var masked: Data?
                 if !regions.isEmpty {
-                    masked = try Redactor().redact(image, regions: regions)
+                    masked = try Redactor().redact(image, regions: regions, budget: budget)
                     image = try ScannedImage(data: masked!, limits: limits)
                 }
-                return (image, try renderer.renderAll(image), masked)
+                return (image, try renderer.renderAll(image, budget: budget), masked, asForm)
             }
         } catch let error as ImagingError {
             try await removeIfUnreferenced(info.ref)
             throw Failure.invalidImage(error)
+        } catch let busy as ServiceBusy {
+            try await removeIfUnreferenced(info.ref)
+            throw busy
         }
         // A masked document is stored as the masked file only; the upload, which shows the
         // individual number, is removed (unless an earlier unmasked document shares it).
@@ -97,7 +114,7 @@ public struct DocumentIngest: Sendable {
         // 4. rows and audit entry together
         let document = Document(
             id: 0, applicantID: applicantID, applicationID: applicationID, kind: kind, sha256: stored.ref.hex,
-            format: image.format.rawValue, originalFilename: String(filename.prefix(255)), pageCount: image.pageCount,
+            format: image.format.rawValue, originalFilename: IndividualNumber.appears(in: filename) ? "（個人番号を含む名前のため省略）" : String(filename.prefix(255)), pageCount: image.pageCount,
             uploadedAt: clock.now(), redacted: masked != nil, intakeID: intakeID)
         let id = try await database.transaction { connection in
             try await documents.recordBlob(sha256: stored.ref.hex, size: stored.size, mediaType: image.format.mediaType, on: connection)
@@ -107,7 +124,8 @@ public struct DocumentIngest: Sendable {
             let id = try await documents.insert(document, pages: pageRows, uploadedBy: caller.userID, on: connection)
             try await audit.record(caller, "document.create", recordType: "document", recordID: String(id),
                                    detail: "applicant=\(applicantID) kind=\(kind) sha256=\(stored.ref.hex.prefix(16)) pages=\(image.pageCount)"
-                                       + (alreadyStored ? " duplicate" : "") + (masked != nil ? " redacted" : ""), on: connection)
+                                       + (alreadyStored ? " duplicate" : "") + (masked != nil ? " redacted" : "")
+                                       + (maskedAsForm ? " masked-as-application-form" : ""), on: connection)
             return id
         }
         return Outcome(id: id, sha256: stored.ref.hex, pageCount: image.pageCount, format: image.format.rawValue,

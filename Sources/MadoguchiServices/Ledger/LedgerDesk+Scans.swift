@@ -38,8 +38,8 @@ extension LedgerDesk {
 
     /// Decodes every QR code on an uploaded page (PNG, JPEG, TIFF or PDF) for confirmation.
     public func decodePage(_ data: Data, fileName: String, caller: Caller) async throws -> [PageCode] {
-        let limits = ImagingLimits(maxPixelsPerPage: configuration.maxPixelsPerPage)
-        let texts = try await OffPool.run { try QRPageReader.codes(in: data, limits: limits) }
+        let limits = limits
+        let texts = try await decoding.run { try QRPageReader.codes(in: data, limits: limits) }
         var codes: [PageCode] = []
         var seen = Set<String>()
         for text in texts {

@@ -20,6 +20,9 @@ public struct LedgerDesk: Sendable {
     let clock: any TimeSource
     let configuration: ServiceConfiguration
     public let qrFormat: QRPayloadFormat
+    /// The decoding slots and limits scanned pages share with document uploads (#13).
+    let decoding: DecodePool
+    let limits: ImagingLimits
 
     // MARK: lists and the board
 

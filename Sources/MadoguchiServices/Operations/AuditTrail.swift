@@ -16,8 +16,16 @@ struct AuditTrail: Sendable {
 
     func event(_ caller: Caller, _ action: String, recordType: String = "", recordID: String = "", result: AuditResult = .success,
                detail: String = "") -> AuditEvent {
-        AuditEvent(actorUserID: caller.userID, actorLogin: caller.login, action: action, recordType: recordType, recordID: recordID,
-                   sourceAddress: caller.sourceAddress, result: result, detail: detail, requestID: caller.requestID)
+        AuditEvent(actorUserID: caller.userID, actorLogin: Self.guarded(caller.login), action: action, recordType: recordType,
+                   recordID: Self.guarded(recordID), sourceAddress: caller.sourceAddress, result: result, detail: Self.guarded(detail),
+                   requestID: caller.requestID)
+    }
+
+    /// Every text that reaches the log passes the individual-number guard (#13): a file name, a
+    /// search term or an import's name that holds a 12-digit individual number is recorded
+    /// without it, whichever desk wrote the row.
+    static func guarded(_ text: String) -> String {
+        IndividualNumber.appears(in: text) ? "（個人番号と思われる番号を含むため記録しません）" : text
     }
 
     /// Appends inside the caller's open transaction.

@@ -18,6 +18,7 @@ extension AppError {
             case .duplicateName: self = .refused(status: .conflict, slug: "duplicate-location", message: error.description)
             }
         case let limited as RateLimited: self = .tooManyRequests(limited.message)
+        case let busy as ServiceBusy: self = .refused(status: .serviceUnavailable, slug: "busy", message: busy.message)
         case is AccessDenied: self = .forbidden
         case let error as IntakeError: self = error == .notFound ? .notFound : .conflict(error.description)
         case let error as FeeError: self = error == .notFound ? .notFound : .conflict(error.description)

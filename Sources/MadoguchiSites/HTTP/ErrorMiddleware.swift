@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import MadoguchiDomain
 import Logging
 
 /// Turns every error into a response a person or an API client can use, without internals.
@@ -17,6 +18,9 @@ struct ErrorMiddleware: RouterMiddleware {
             response = try await next(request, context)
         } catch {
             response = self.response(for: error, request: request, context: context)
+            // Busy and rate-limited refusals say when to try again (RFC 9110 §10.2.3).
+            if let busy = error as? ServiceBusy { response.headers[.retryAfter] = String(busy.retryAfterSeconds) }
+            if error is RateLimited { response.headers[.retryAfter] = "60" }
         }
         response.headers[.xRequestID] = context.requestID
         return response

@@ -94,7 +94,7 @@ struct ArchiveApiController {
         guard let ref = try await archive.pageImage(documentID: id, page: number, thumbnail: thumbnail, caller: context.caller) else { throw AppError.notFound }
         var headers = HTTPFields()
         headers[.eTag] = "\"\(ref.hex)\""
-        headers[.cacheControl] = "private, max-age=600"
+        headers[.cacheControl] = "no-store"
         if request.headers[.ifNoneMatch] == "\"\(ref.hex)\"" { return Response(status: .notModified, headers: headers) }
         headers[.contentType] = "image/png"
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try await archive.image(ref))))
