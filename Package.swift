@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", exact: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", exact: "2.4.1"),
         .package(url: "https://github.com/vapor/multipart-kit.git", exact: "4.7.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", exact: "1.37.0"),
     ],
     targets: [
         // Pure rules and value types: permissions, password policy, identifiers, the privacy guard.
@@ -38,12 +39,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // Content-addressed blob storage of document images (SHA-256), behind small interfaces.
+        // Content-addressed blob storage of document images (SHA-256), behind small interfaces:
+        // files under the storage folder, or an S3-compatible bucket (SigV4 over AsyncHTTPClient).
         .target(
             name: "MadoguchiArchive",
             dependencies: [
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -163,7 +168,7 @@ let package = Package(
         // Shared test fixtures: a throwaway private cluster and template databases.
         .target(
             name: "MadoguchiTestSupport",
-            dependencies: ["MadoguchiDatabase", "MadoguchiDomain"],
+            dependencies: ["MadoguchiDatabase", "MadoguchiDomain", "MadoguchiArchive"],
             path: "Tests/MadoguchiTestSupport",
             swiftSettings: swiftSettings
         ),
@@ -174,7 +179,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MadoguchiArchiveTests",
-            dependencies: ["MadoguchiArchive"],
+            dependencies: ["MadoguchiArchive", "MadoguchiTestSupport", .product(name: "NIOCore", package: "swift-nio")],
             // The AWS Signature V4 test-suite vectors (botocore, Apache-2.0) are read from the source tree.
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings

@@ -58,6 +58,12 @@ public enum BlobStoreError: Error, Equatable, Sendable, CustomStringConvertible 
     case tooLarge(limit: Int64)
     case notFound(BlobRef)
     case io(String)
+    /// The backend cannot be reached or is failing for now (retry later: an S3 endpoint down,
+    /// 5xx, a timeout). Nothing was recorded.
+    case unavailable(String)
+    /// The backend refuses us for a reason a retry will not fix: wrong credentials, no such bucket,
+    /// a bad setting. Nothing was recorded.
+    case misconfigured(String)
 
     public var description: String {
         switch self {
@@ -65,6 +71,8 @@ public enum BlobStoreError: Error, Equatable, Sendable, CustomStringConvertible 
         case .tooLarge(let limit): "blob larger than the limit of \(limit) bytes"
         case .notFound(let ref): "blob \(ref) not found"
         case .io(let message): "blob storage I/O error: \(message)"
+        case .unavailable(let message): "blob storage unavailable: \(message)"
+        case .misconfigured(let message): "blob storage misconfigured: \(message)"
         }
     }
 }

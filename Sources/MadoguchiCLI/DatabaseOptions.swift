@@ -122,9 +122,9 @@ struct DatabaseOptions: ParsableArguments {
         }
     }
 
-    /// The blob store of this storage folder.
+    /// The blob store: `MADOGUCHI_BLOBS` (an S3 bucket, #14), else this storage folder's `blobs/`.
     func blobStore() throws -> any BlobStore {
-        try FileBlobStore(root: storageURL.appendingPathComponent("blobs"))
+        try BlobStoreSetting.from(environment: ProcessInfo.processInfo.environment, storage: storageURL).open()
     }
 
     /// Opens the database as the staff role (as `withDatabase`) and gives `body` the desks over it

@@ -47,6 +47,11 @@ struct ServeCommand: AsyncParsableCommand {
         let siteConfiguration = configuration
         let demo = demo
         let blobs = try database.blobStore()
+        if let bucket = blobs as? S3BlobStore {
+            // A wrong key or a missing bucket stops the start with the reason, not the first upload.
+            try await bucket.checkAccess()
+            logger.info("blob store", metadata: ["backend": "s3", "location": "\(bucket.location.description)"])
+        }
         let secrets = try database.secrets()
         if BreachedPasswordList.shared == nil {
             logger.warning("breached-password list not found: new passwords are checked against the built-in short list only (set MADOGUCHI_PASSWORD_LIST)")

@@ -74,7 +74,7 @@ struct SnapshotCommand: AsyncParsableCommand {
 
         func run() async throws {
             MadoguchiCommand.bootstrapLogging(defaultLevel: .warning)
-            let blobs = try FileBlobStore(root: database.storageURL.appendingPathComponent("blobs"))
+            let blobs = try database.blobStore()
             let report = try await SnapshotVerifier(library: location.library(storage: database.storageURL))
                 .verify(id, blobs: blobs, tools: nil, progress: SnapshotCommand.say)
             print("blobs checked: \(report.blobsChecked)")
@@ -138,7 +138,9 @@ struct SnapshotCommand: AsyncParsableCommand {
                 }
                 try fm.createDirectory(at: target, withIntermediateDirectories: true)
             }
-            let destination = try FileBlobStore(root: target.appendingPathComponent("blobs"))
+            // The blobs go where the restored system will read them: MADOGUCHI_BLOBS (an S3 bucket,
+            // where most are already) or the target's blobs/ folder.
+            let destination = try BlobStoreSetting.from(environment: ProcessInfo.processInfo.environment, storage: target).open()
             SnapshotCommand.say("restoring \(entry.manifest.id) (\(entry.manifest.tables.reduce(0) { $0 + $1.rows }) rows, \(entry.manifest.blobCount) blobs) into \(databaseURL == nil ? target.path : "the given database")")
             let server: DatabaseOptions.Server? = databaseURL != nil && !replaceLive ? nil : try await options.server(logger: logger)
             defer { server?.stop(logger: logger) }

@@ -1,16 +1,19 @@
 import Foundation
 import MadoguchiArchive
+import MadoguchiTestSupport
+import NIOCore
 import Testing
 
 /// The one suite every blob backend must pass (perkeep's storagetest idea). A new backend (the
 /// S3-compatible one) is added to `Backend` and gets every test below.
 enum Backend: String, CaseIterable, CustomTestStringConvertible, Sendable {
-    case memory, file
+    case memory, file, s3
 
     var testDescription: String { rawValue }
 
-    /// A fresh, empty store, and a way to damage a stored blob behind the store's back.
-    func make() throws -> (any BlobStore, corrupt: @Sendable (BlobRef, Data) throws -> Void) {
+    /// A fresh, empty store, and a way to damage a stored blob behind the store's back (for S3:
+    /// a plain signed PUT over the object, as any S3 tool could do).
+    func make() async throws -> (any BlobStore, corrupt: @Sendable (BlobRef, Data) async throws -> Void) {
         switch self {
         case .memory:
             let store = MemoryBlobStore()
@@ -22,6 +25,13 @@ enum Backend: String, CaseIterable, CustomTestStringConvertible, Sendable {
                 let path = store.path(for: ref)
                 chmod(path, 0o644)
                 try data.write(to: URL(fileURLWithPath: path))
+            })
+        case .s3:
+            let store = try await TestS3.shared.store()
+            return (store, { ref, data in
+                let response = try await store.client.send(.PUT, key: store.key(for: ref), body: .bytes(ByteBuffer(bytes: data)),
+                                                           payloadHash: BlobRef.of(data).hex)
+                #expect(response.status == .ok)
             })
         }
     }
@@ -49,7 +59,7 @@ struct BlobStoreConformanceTests {
     @Test("a blob is named by its SHA-256 and reads back byte for byte", arguments: Backend.allCases)
     func roundTrip(backend: Backend) async throws {
         // setup
-        let (store, _) = try backend.make()
+        let (store, _) = try await backend.make()
         // act
         let info = try await store.put(Data("abc".utf8))
         let empty = try await store.put(Data())
@@ -64,7 +74,7 @@ struct BlobStoreConformanceTests {
     @Test("a stream in many chunks stores the same blob as one piece", arguments: Backend.allCases)
     func chunked(backend: Backend) async throws {
         // setup: 1 MiB of pseudo-random bytes
-        let (store, _) = try backend.make()
+        let (store, _) = try await backend.make()
         var generator = SystemRandomNumberGenerator()
         let bytes = (0..<(1 << 20)).map { _ in UInt8.random(in: 0...255, using: &generator) }
         // act
@@ -77,7 +87,7 @@ struct BlobStoreConformanceTests {
 
     @Test("the same content stored twice, even at once, is one blob", arguments: Backend.allCases)
     func deduplicates(backend: Backend) async throws {
-        let (store, _) = try backend.make()
+        let (store, _) = try await backend.make()
         let data = Data("申請書 page 1".utf8)
         let results = try await withThrowingTaskGroup(of: BlobInfo.self) { group in
             for _ in 0..<6 { group.addTask { try await store.put(data) } }
@@ -89,7 +99,7 @@ struct BlobStoreConformanceTests {
 
     @Test("content that does not match the expected name is refused and not stored", arguments: Backend.allCases)
     func expectedMismatch(backend: Backend) async throws {
-        let (store, _) = try backend.make()
+        let (store, _) = try await backend.make()
         let claimed = BlobRef.of(Data("what the client said".utf8))
         await #expect(throws: BlobStoreError.self) {
             try await store.put(Data("what arrived".utf8), expected: claimed)
@@ -100,7 +110,7 @@ struct BlobStoreConformanceTests {
 
     @Test("a stream over the size limit is refused whole", arguments: Backend.allCases)
     func sizeLimit(backend: Backend) async throws {
-        let (store, _) = try backend.make()
+        let (store, _) = try await backend.make()
         await #expect(throws: BlobStoreError.tooLarge(limit: 1000)) {
             try await store.put(Chunks([UInt8](repeating: 7, count: 5000), size: 512), expected: nil, limit: 1000)
         }
@@ -109,7 +119,7 @@ struct BlobStoreConformanceTests {
 
     @Test("a missing blob is nil on stat and notFound on get", arguments: Backend.allCases)
     func missing(backend: Backend) async throws {
-        let (store, _) = try backend.make()
+        let (store, _) = try await backend.make()
         let ref = BlobRef.of(Data("never stored".utf8))
         #expect(try await store.stat(ref) == nil)
         await #expect(throws: BlobStoreError.notFound(ref)) { try await store.get(ref, verify: false) }
@@ -119,7 +129,7 @@ struct BlobStoreConformanceTests {
     @Test("enumeration is in reference order and pages with `after`", arguments: Backend.allCases)
     func enumeration(backend: Backend) async throws {
         // setup
-        let (store, _) = try backend.make()
+        let (store, _) = try await backend.make()
         var refs: [BlobRef] = []
         for i in 0..<25 { refs.append(try await store.put(Data("blob \(i)".utf8)).ref) }
         refs.sort()
@@ -138,7 +148,7 @@ struct BlobStoreConformanceTests {
 
     @Test("remove deletes once", arguments: Backend.allCases)
     func remove(backend: Backend) async throws {
-        let (store, _) = try backend.make()
+        let (store, _) = try await backend.make()
         let info = try await store.put(Data("to be collected".utf8))
         #expect(try await store.remove(info.ref))
         #expect(try await store.remove(info.ref) == false)
@@ -147,9 +157,9 @@ struct BlobStoreConformanceTests {
 
     @Test("reading with verification detects bytes changed behind the store's back", arguments: Backend.allCases)
     func bitRot(backend: Backend) async throws {
-        let (store, corrupt) = try backend.make()
+        let (store, corrupt) = try await backend.make()
         let info = try await store.put(Data("original scan".utf8))
-        try corrupt(info.ref, Data("0riginal scan".utf8))
+        try await corrupt(info.ref, Data("0riginal scan".utf8))
         await #expect(throws: BlobStoreError.self) { try await store.get(info.ref, verify: true) }
         #expect(try await store.get(info.ref, verify: false) == Data("0riginal scan".utf8))
     }

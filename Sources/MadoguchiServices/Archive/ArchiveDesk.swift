@@ -138,7 +138,9 @@ public struct ArchiveDesk: Sendable {
     }
 
     /// The bytes of a page image named by `pageImage`.
-    public func image(_ ref: BlobRef) async throws -> Data { try await blobs.get(ref, verify: false) }
+    /// Re-hashed on every read: the name is the proof, and an S3-compatible server may have
+    /// stored a damaged body (SeaweedFS does not check x-amz-content-sha256).
+    public func image(_ ref: BlobRef) async throws -> Data { try await blobs.get(ref, verify: true) }
 
     // MARK: masking (privacy rule)
 

@@ -19,6 +19,8 @@ extension AppError {
             }
         case let limited as RateLimited: self = .tooManyRequests(limited.message)
         case let busy as ServiceBusy: self = .refused(status: .serviceUnavailable, slug: "busy", message: busy.message)
+        case _ where TransientFailure.busy(for: error) != nil:
+            self = .refused(status: .serviceUnavailable, slug: "unavailable", message: TransientFailure.busy(for: error)!.message)
         case is AccessDenied: self = .forbidden
         case let error as IntakeError: self = error == .notFound ? .notFound : .conflict(error.description)
         case let error as FeeError: self = error == .notFound ? .notFound : .conflict(error.description)

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import MadoguchiDomain
+import MadoguchiServices
 import Logging
 
 /// Turns every error into a response a person or an API client can use, without internals.
@@ -19,7 +20,10 @@ struct ErrorMiddleware: RouterMiddleware {
         } catch {
             response = self.response(for: error, request: request, context: context)
             // Busy and rate-limited refusals say when to try again (RFC 9110 §10.2.3).
-            if let busy = error as? ServiceBusy { response.headers[.retryAfter] = String(busy.retryAfterSeconds) }
+            if let busy = error as? ServiceBusy ?? TransientFailure.busy(for: error) { response.headers[.retryAfter] = String(busy.retryAfterSeconds) }
+            if TransientFailure.busy(for: error) != nil {
+                context.logger.warning("dependency unavailable", metadata: ["error": "\(String(reflecting: error))", "path": "\(request.uri.path)"])
+            }
             if error is RateLimited { response.headers[.retryAfter] = "60" }
         }
         response.headers[.xRequestID] = context.requestID

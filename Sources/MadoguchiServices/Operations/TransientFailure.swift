@@ -1,0 +1,38 @@
+import MadoguchiArchive
+import MadoguchiDomain
+import PostgresNIO
+
+/// Failures that mean "a part behind us is away for a moment" (a PostgreSQL failover, the S3
+/// endpoint down): the request changed nothing that was acknowledged, and the same request a few
+/// seconds later will be served. The sites answer these with 503 and Retry-After, never 500.
+public enum TransientFailure {
+    /// SQLSTATEs of a server that is going away or not (yet) the primary: connection exceptions
+    /// (class 08), admin/crash shutdown, "cannot connect now" (starting or in recovery), and a
+    /// write that reached a replica that was the primary a moment ago.
+    static let transientStates: Set<String> = ["57P01", "57P02", "57P03", "25006", "53300"]
+
+    public static func busy(for error: any Error) -> ServiceBusy? {
+        if let error = error as? PSQLError {
+            switch error.code {
+            case .connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown, .poolClosed:
+                return .database
+            case .server:
+                let state = error.serverInfo?[.sqlState] ?? ""
+                return state.hasPrefix("08") || transientStates.contains(state) ? .database : nil
+            default:
+                return nil
+            }
+        }
+        if let error = error as? BlobStoreError, case .unavailable = error { return .storage }
+        return nil
+    }
+}
+
+extension ServiceBusy {
+    /// The database could not be reached or was failing over; nothing was recorded.
+    public static let database = ServiceBusy(
+        message: "ただいまシステムを切り替えています。数秒待ってからもう一度お試しください（この操作は記録されていません）。", retryAfterSeconds: 5)
+    /// The document store could not be reached; nothing was recorded.
+    public static let storage = ServiceBusy(
+        message: "書類の保管場所に一時的に接続できません。少し待ってからもう一度お試しください（この操作は記録されていません）。", retryAfterSeconds: 10)
+}
