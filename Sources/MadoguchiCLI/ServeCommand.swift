@@ -86,7 +86,8 @@ struct ServeCommand: AsyncParsableCommand {
                 try await staffDesks.audit.sealUnkeyedHead(caller: .system)
                 try await staffDesks.firstStart.seedAdministrator()
                 if demo { try await staffDesks.firstStart.seedDemoStaff() }
-                runnable.append(Housekeeping(accounts: staffDesks.accounts, ledger: staffDesks.ledger, slots: staffDesks.slots, logger: logger))
+                runnable.append(Housekeeping(accounts: staffDesks.accounts, ledger: staffDesks.ledger, slots: staffDesks.slots,
+                                             bookings: staffDesks.booking, logger: logger))
                 if let nightly = staffDesks.operations.nightlySnapshots(logger: logger) {
                     runnable.append(NightlySnapshotService(nightly: nightly, logger: logger))
                 }
@@ -142,6 +143,7 @@ struct Housekeeping: Service {
     let accounts: AccountDesk
     let ledger: LedgerDesk
     let slots: SlotDesk
+    let bookings: BookingDesk
     let logger: Logger
 
     func run() async throws {
@@ -149,6 +151,7 @@ struct Housekeeping: Service {
             do { try await accounts.purgeExpiredSessions() } catch { logger.warning("session purge failed", metadata: ["error": "\(error)"]) }
             do { try await ledger.purgeExpiredUploads() } catch { logger.warning("import upload purge failed", metadata: ["error": "\(error)"]) }
             do { try await slots.planAhead() } catch { logger.warning("slot planning failed", metadata: ["error": "\(error)"]) }
+            do { try await bookings.purgeIdempotencyKeys() } catch { logger.warning("idempotency key purge failed", metadata: ["error": "\(error)"]) }
             do {
                 try await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(600)) }
             } catch {

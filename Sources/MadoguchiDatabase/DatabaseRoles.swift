@@ -76,6 +76,7 @@ public enum DatabaseRoles {
         ("booking", "SELECT, INSERT, UPDATE"),
         ("booking_event", "SELECT, INSERT"),
         ("booking_access", "SELECT, INSERT, DELETE"),
+        ("booking_request", "SELECT, INSERT, DELETE"),
         ("rate_limit", "SELECT, INSERT, UPDATE, DELETE"),
         ("lookup_failure", "SELECT, INSERT, UPDATE, DELETE"),
     ]

@@ -14,6 +14,10 @@ public enum BookingError: Error, Sendable, Equatable {
     case alreadyCheckedIn
     case staleVersion
     case pickupNotReady(PickupCheck)
+    /// An Idempotency-Key that is not 16–128 of A–Z a–z 0–9 - _.
+    case invalidIdempotencyKey
+    /// The Idempotency-Key was used before for another slot or person.
+    case idempotencyKeyReused
 
     /// The message for people, in their language. It never names another person's booking.
     public func message(_ language: BookingLanguage = .ja) -> String {
@@ -31,6 +35,12 @@ public enum BookingError: Error, Sendable, Equatable {
         case .alreadyCheckedIn: return en ? "Already checked in." : "すでに来庁済です。"
         case .staleVersion: return en ? "Someone else changed this booking; reload and try again." : "他の職員がこの予約を変更しました。画面を開き直してください。"
         case .pickupNotReady(let check): return check.residentMessage(language)
+        case .invalidIdempotencyKey:
+            return en ? "The Idempotency-Key must be 16 to 128 letters, digits, - or _ (a UUID will do)."
+                : "Idempotency-Key は英数字・-・_ の16〜128文字にしてください（UUID で構いません）。"
+        case .idempotencyKeyReused:
+            return en ? "This Idempotency-Key was already used for a different booking request. Use a new key for a new request."
+                : "この Idempotency-Key は別の予約申込みに使われています。新しい申込みには新しいキーを使ってください。"
         }
     }
 }

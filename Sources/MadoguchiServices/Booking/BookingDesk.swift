@@ -20,6 +20,8 @@ public struct BookingDesk: Sendable {
     let configuration: ServiceConfiguration
     /// The live feed of changes for the day view (A5), one per process.
     let feed: BookingFeed
+    /// Idempotency keys of booking requests (#14).
+    let requests = BookingRequestStore()
 
     public enum Outcome: Sendable {
         case booked(Booking)
@@ -31,8 +33,12 @@ public struct BookingDesk: Sendable {
     /// Books `slotID` for the person in `raw` (not yet validated). Residents book web seats inside
     /// the booking window; staff (`channel` phone or counter) may override a duplicate or the
     /// pickup check deliberately, and both overrides are in the audit row.
+    ///
+    /// With `idempotencyKey` (#14), a retry of a request whose first answer was lost gets the
+    /// booking that request made, not a second seat; the same key for another request is refused.
     public func book(slotID: Int64, raw: BookingInput, channel: BookingChannel? = nil, overrideDuplicate: Bool = false,
-                     overridePickupCheck: Bool = false, language: BookingLanguage = .ja, caller: Caller) async throws -> Outcome {
+                     overridePickupCheck: Bool = false, language: BookingLanguage = .ja, idempotencyKey: String? = nil,
+                     caller: Caller) async throws -> Outcome {
         let now = clock.now()
         guard let slot = try await slots.slot(id: slotID) else { throw BookingError.slotNotFound }
         let input: BookingInput
@@ -44,10 +50,22 @@ public struct BookingDesk: Sendable {
             input = clean
         }
         let actor = storeActor(caller, channel: channel)
+        let fingerprint = BookingRequestStore.fingerprint(slotID: slotID, input: input)
+        let requests = requests
+        if let idempotencyKey {
+            guard BookingRequestStore.isValidKey(idempotencyKey) else { throw BookingError.invalidIdempotencyKey }
+            // A retry answers from what the first attempt made, before any limit counts it again.
+            let earlier = try await database.transaction { try await requests.claim(idempotencyKey, fingerprint: fingerprint, on: $0) }
+            if let replayed = try await replay(earlier) { return .booked(replayed) }
+        }
         if caller.isResident { try await limitResident(caller, contacts: [input.phone, input.email.lowercased()]) }
         let made = RateLimiter.Limit(name: "booked-addr", hits: configuration.bookingsMadePerAddressPerHour, window: 3600)
         let ledger = ledger
-        let booking = try await database.transaction { connection in
+        let booking = try await database.transaction { connection -> Booking? in
+            if let idempotencyKey {
+                // Claimed again inside the booking's transaction: a concurrent twin waits here.
+                guard case .none = try await requests.claim(idempotencyKey, fingerprint: fingerprint, on: connection) else { return nil }
+            }
             let booking = try await bookings.create(
                 slotID: slotID, input: input, actor: actor, overrideDuplicate: overrideDuplicate, overridePickupCheck: overridePickupCheck,
                 language: language, now: now,
@@ -68,9 +86,33 @@ public struct BookingDesk: Sendable {
                                    detail: "channel=\(booking.channel.rawValue) slot=\(slotID)\(booking.duplicateOverride ? " duplicate-override" : "")"
                                        + (overridePickupCheck && booking.purpose == .pickup ? " pickup-check-override" : ""),
                                    on: connection)
+            if let idempotencyKey {
+                try await requests.record(idempotencyKey, fingerprint: fingerprint, bookingID: booking.id, now: now, on: connection)
+            }
             return booking
         }
-        return .booked(booking)
+        if let booking { return .booked(booking) }
+        // The twin committed first: answer with its booking.
+        let earlier = try await database.transaction { try await requests.claim(idempotencyKey!, fingerprint: fingerprint, on: $0) }
+        guard let replayed = try await replay(earlier) else { throw BookingError.invalidIdempotencyKey }
+        return .booked(replayed)
+    }
+
+    /// Forgets idempotency keys older than a day (a client retries within seconds or minutes).
+    public func purgeIdempotencyKeys() async throws {
+        let cutoff = clock.now().addingTimeInterval(-86_400)
+        try await database.transaction { try await requests.purge(olderThan: cutoff, on: $0) }
+    }
+
+    /// The booking an earlier request with the same key made, or nil when there was none.
+    func replay(_ earlier: BookingRequestStore.Earlier) async throws -> Booking? {
+        switch earlier {
+        case .none: return nil
+        case .differentRequest: throw BookingError.idempotencyKeyReused
+        case .booked(let id):
+            guard let booking = try await bookings.find(id: id) else { throw BookingError.slotNotFound }
+            return booking
+        }
     }
 
     /// The open bookings a new one would duplicate (A3), for the staff form's warning.

@@ -53,6 +53,8 @@ extension AppError {
         case .notToday: return .refused(status: .conflict, slug: "not-today", message: message)
         case .staleVersion: return .refused(status: .conflict, slug: "stale-version", message: message)
         case .pickupNotReady: return .refused(status: .conflict, slug: "card-not-ready", message: message)
+        case .invalidIdempotencyKey: return .invalidInput([.init(field: "Idempotency-Key", message: message)])
+        case .idempotencyKeyReused: return .refused(status: .unprocessableContent, slug: "idempotency-key-reused", message: message)
         }
     }
 

@@ -118,7 +118,10 @@ struct PublicApiController {
         guard let slotID = body.slotId else { throw AppError.invalidInput([.init(field: "slotId", message: "slotId は必須です。")]) }
         let language = body.language.flatMap(BookingLanguage.init(rawValue:)) ?? .ja
         do {
-            switch try await booking.book(slotID: slotID, raw: body.person, language: language, caller: context.caller) {
+            // A retried POST with the same key (a lost answer, a 503 during a failover) gets the
+            // booking the first one made, with the same 201 answer.
+            let key = request.headers[HTTPField.Name("Idempotency-Key")!]
+            switch try await booking.book(slotID: slotID, raw: body.person, language: language, idempotencyKey: key, caller: context.caller) {
             case .invalid(let problems):
                 throw AppError.invalidInput(problems.map { .init(field: $0.field, message: $0.message) })
             case .booked(let booked):

@@ -164,7 +164,10 @@ struct ResidentBookingController {
                 slot: slotItem(slot, page: page),
                 person: .init(name: clean.fullName, kana: clean.fullKana, birthDate: CalendarDate(clean.birthDate).map(page.dayLabel) ?? "",
                               phone: clean.phone, email: clean.email, applicationID: clean.applicationID, noticeNumber: clean.noticeNumber),
-                hidden: Self.formFields.map { .init(name: $0, value: context.form.text($0)) })
+                // One key per confirmation page: pressing 予約する twice, or again after a
+                // "try again" page during a failover, books one seat (#14).
+                hidden: Self.formFields.map { .init(name: $0, value: context.form.text($0)) }
+                    + [.init(name: "requestKey", value: SecureToken.generate(bytes: 18))])
             return try page.response(renderer, "resident-confirm", title: page.en ? "Check and book" : "予約内容の確認", model, tls: tls)
         }
     }
@@ -176,7 +179,9 @@ struct ResidentBookingController {
             return try formPage(page: page, slot: slot, location: location, form: context.form, problems: [], status: .ok)
         }
         do {
-            switch try await booking.book(slotID: slot.id, raw: BookingInput(form: context.form), language: page.language, caller: context.caller) {
+            let key = context.form.text("requestKey")
+            switch try await booking.book(slotID: slot.id, raw: BookingInput(form: context.form), language: page.language,
+                                          idempotencyKey: key.isEmpty ? nil : key, caller: context.caller) {
             case .invalid(let problems):
                 return try formPage(page: page, slot: slot, location: location, form: context.form, problems: problems, status: .unprocessableContent)
             case .booked(let booked):
