@@ -76,6 +76,7 @@ struct ServeCommand: AsyncParsableCommand {
         try await withThrowingTaskGroup(of: Void.self) { group in
             for pool in pools { group.addTask { await pool.client.run() } }
             defer { group.cancelAll() }
+            if let staffDesks { try await PrivilegeCheck.staffRoleIsLeast(staffDesks, logger: logger) }
             if let residentDesks {
                 try await PrivilegeCheck.residentRoleIsLeast(residentDesks, logger: logger)
                 runnable.append(Sites.residentApplication(try await SiteEnvironment(
@@ -123,6 +124,18 @@ enum PrivilegeCheck {
                 """)
         }
         logger.info("resident site connects with least privilege", metadata: ["checked": "\(forbidden.count) tables"])
+    }
+
+    /// The staff site runs as madoguchi_staff: DML only, the audit log append-only. The owner
+    /// (DATABASE_URL) is for migrations; running the site on it would let a compromised host drop
+    /// the audit triggers.
+    static func staffRoleIsLeast(_ desks: Desks, logger: Logger) async throws {
+        let excess = try await desks.operations.excessPrivileges()
+        guard excess.isEmpty else {
+            throw ValidationError("""
+                the staff site's database connection \(excess.joined(separator: ", ")): it must connect as madoguchi_staff                 (MADOGUCHI_STAFF_DATABASE_URL; DATABASE_URL, the owner, is for migrations only)
+                """)
+        }
     }
 }
 

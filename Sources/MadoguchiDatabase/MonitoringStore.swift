@@ -52,4 +52,18 @@ public struct MonitoringStore: Sendable {
             WHERE to_regclass('public.' || t) IS NOT NULL AND has_table_privilege(('public.' || t)::regclass, 'SELECT')
             """, as: (String).self, logger: database.logger)
     }
+
+    /// What this connection may do beyond a runtime role's rights: be a superuser, own tables
+    /// (and so drop the audit triggers), or change audit rows. Empty for madoguchi_staff.
+    public func excessPrivileges() async throws -> [String] {
+        let rows = try await database.client.all("""
+            SELECT array_remove(ARRAY[
+                CASE WHEN (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) THEN 'superuser' END,
+                CASE WHEN EXISTS (SELECT FROM pg_tables WHERE schemaname = 'public' AND tableowner = current_user) THEN 'owns the tables' END,
+                CASE WHEN to_regclass('public.audit_log') IS NOT NULL
+                      AND (has_table_privilege('public.audit_log', 'UPDATE') OR has_table_privilege('public.audit_log', 'DELETE'))
+                     THEN 'may update or delete audit rows' END], NULL)
+            """, as: ([String]).self, logger: database.logger)
+        return rows.first ?? []
+    }
 }

@@ -44,6 +44,18 @@ struct DatabaseRoleTests {
         }
     }
 
+    @Test("serve's start-up check: the staff role has no excess privilege, the owner is named for what it could do")
+    func excessPrivileges() async throws {
+        try await TestDatabases.shared.withSiteDatabases { dbs in
+            // act
+            let staff = try await MonitoringStore(database: dbs.staff).excessPrivileges()
+            let owner = try await MonitoringStore(database: dbs.owner).excessPrivileges()
+            // check
+            #expect(staff.isEmpty)
+            #expect(owner.contains("owns the tables"))
+        }
+    }
+
     @Test("the staff role has data, not schema: no DDL, no server files, no programs, not superuser")
     func staffHasNoDDL() async throws {
         try await TestDatabases.shared.withSiteDatabases { dbs in

@@ -40,6 +40,25 @@ struct SecondFactorTests {
         }
     }
 
+    @Test("ログインをやめる on the code page ends the half-signed-in session at once")
+    func cancelAtCode() async throws {
+        try await SiteHarness.run { site, staff, _ in
+            // setup
+            try await site.createUser("suzuki", roles: ["clerk"])
+            var (browser, _) = try await passwordStep(staff, "suzuki")
+            let codePage = try await browser.get("/login/mfa")
+            // act
+            let cancelled = try await browser.post("/login/mfa/cancel", [], csrf: codePage.csrf)
+            let after = try await browser.get("/login/mfa")
+            // check
+            #expect(codePage.body.contains("action=\"/login/mfa/cancel\""))
+            #expect(cancelled.location == "/login?logged_out=1")
+            #expect(after.location == "/login", "the session is gone, not waiting for a code")
+            let open = try await site.stores.database.client.all("SELECT count(*)::int FROM staff_session", as: (Int).self, logger: site.stores.logger)
+            #expect(open.first == 0)
+        }
+    }
+
     @Test("a valid code signs in once; the same code again is refused as a replay")
     func codeWorksOnce() async throws {
         try await SiteHarness.run { site, staff, _ in

@@ -5,8 +5,8 @@ import MadoguchiDomain
 /// Finds and opens the breached-password list (#13): `MADOGUCHI_PASSWORD_LIST` (plain or
 /// `.gz`), else `fixtures/passwords/common-passwords.txt.gz` in the working directory or above
 /// the program (a checkout), else `/usr/share/madoguchi/common-passwords.txt[.gz]`. A gzipped
-/// list is unpacked once into the temporary folder (by `gzip -dc`, keyed by its size and
-/// date) and memory-mapped from there.
+/// list is unpacked at start (by `gzip -dc`, about 0.3 s) into a private temporary folder,
+/// mapped, and the file removed at once.
 public enum BreachedPasswordList {
     /// The list of this process, opened on first use; nil when none was found.
     public static let shared: CommonPasswords? = open()
@@ -29,22 +29,21 @@ public enum BreachedPasswordList {
     static func open() -> CommonPasswords? {
         let fm = FileManager.default
         guard let path = candidates().first(where: { fm.fileExists(atPath: $0) }) else { return nil }
-        var plain = URL(fileURLWithPath: path)
-        if path.hasSuffix(".gz") {
-            let attributes = (try? fm.attributesOfItem(atPath: path)) ?? [:]
-            let size = (attributes[.size] as? Int) ?? 0
-            let date = Int((attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)
-            plain = fm.temporaryDirectory.appendingPathComponent("madoguchi-common-passwords-\(size)-\(date).txt")
-            if !fm.fileExists(atPath: plain.path) {
-                let partial = plain.appendingPathExtension("\(getpid())")
-                guard let result = try? ProcessRunner.run(["/bin/sh", "-c", "gzip -dc \"$0\" > \"$1\"", path, partial.path]),
-                      result.status == 0, rename(partial.path, plain.path) == 0 else {
-                    try? fm.removeItem(at: partial)
-                    return nil
-                }
-            }
+        guard path.hasSuffix(".gz") else {
+            guard let data = try? Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped), !data.isEmpty else { return nil }
+            return CommonPasswords(sortedText: data)
         }
-        guard let data = try? Data(contentsOf: plain, options: .alwaysMapped), !data.isEmpty else { return nil }
+        // Unpacked into a fresh private folder (mkdtemp, 0700) and unlinked once mapped: no
+        // predictable name in /tmp that another local user could plant a short list under.
+        var template = Array(fm.temporaryDirectory.appendingPathComponent("madoguchi-passwords-XXXXXX").path.utf8CString)
+        guard let folder = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }).map({ String(cString: $0) }) else { return nil }
+        let plain = folder + "/common-passwords.txt"
+        defer {
+            unlink(plain)
+            rmdir(folder)
+        }
+        guard let result = try? ProcessRunner.run(["/bin/sh", "-c", "gzip -dc \"$0\" > \"$1\"", path, plain]), result.status == 0,
+              let data = try? Data(contentsOf: URL(fileURLWithPath: plain), options: .alwaysMapped), !data.isEmpty else { return nil }
         return CommonPasswords(sortedText: data)
     }
 }

@@ -174,4 +174,6 @@ public struct OperationsDesk: Sendable {
     public func readableTables(among tables: [String]) async throws -> [String] {
         try await monitoring.readableTables(among: tables)
     }
+
+    public func excessPrivileges() async throws -> [String] { try await monitoring.excessPrivileges() }
 }
