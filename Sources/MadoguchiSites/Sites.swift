@@ -72,6 +72,7 @@ public enum Sites {
         router.add(middleware: ClientAddressMiddleware(site: .resident, trustedProxies: c.trustedProxies))
         router.add(middleware: AccessLogMiddleware(site: "resident", metrics: env.metrics))
         router.add(middleware: SecurityHeadersMiddleware(tlsEnabled: c.tlsEnabled))
+        router.add(middleware: PublicAPICORSMiddleware(allowedOrigins: c.publicAPIOrigins))
         router.add(middleware: ErrorMiddleware(renderer: r))
         router.add(middleware: MaintenanceMiddleware(schedule: d.operations.schedule, clock: clock, renderer: r, site: "resident"))
         let guardian = RouteGuard(accounts: d.accounts, configuration: c)

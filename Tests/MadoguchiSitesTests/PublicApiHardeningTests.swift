@@ -44,7 +44,7 @@ struct PublicApiHardeningTests {
         }
     }
 
-    @Test("an origin the city names (its app) may post")
+    @Test("an origin the city names (its app) passes the browser's preflight and may post; another origin gets no CORS answer")
     func allowedOrigin() async throws {
         try await SiteHarness.run(configure: { $0.publicAPIOrigins = ["https://app.city.example.lg.jp"] }) { site, _, resident in
             // setup
@@ -52,10 +52,23 @@ struct PublicApiHardeningTests {
             var api = Browser(resident)
             var headers = HTTPFields()
             headers[.origin] = "https://app.city.example.lg.jp"
+            var preflight = headers
+            preflight[.accessControlRequestMethod] = "POST"
+            preflight[.accessControlRequestHeaders] = "content-type, idempotency-key"
+            var foreign = preflight
+            foreign[.origin] = "https://evil.example"
             // act
+            let allowed = try await api.request("/api/v1/public/bookings", method: .options, headers: preflight)
+            let refused = try await api.request("/api/v1/public/bookings", method: .options, headers: foreign)
             let created = try await api.json("/api/v1/public/bookings", method: .post, People.json(1, slot: bookable.slotIDs[0]), headers: headers)
             // check
+            #expect(allowed.status == .noContent)
+            #expect(allowed.headers[.accessControlAllowOrigin] == "https://app.city.example.lg.jp")
+            #expect(allowed.headers[.accessControlAllowHeaders]?.contains("Idempotency-Key") == true)
+            #expect(refused.headers[.accessControlAllowOrigin] == nil)
             #expect(created.status == .created)
+            #expect(created.headers[.accessControlAllowOrigin] == "https://app.city.example.lg.jp")
+            #expect(created.headers[.accessControlExposeHeaders]?.contains("Location") == true)
         }
     }
 
