@@ -27,12 +27,12 @@ struct CommandLineTests {
     }
 
     /// Runs the binary through a shell (for piping a password to --password-stdin).
-    func madoguchi(_ arguments: String, stdin: String? = nil, storage: URL) throws -> ProcessRunner.Result {
+    func madoguchi(_ arguments: String, stdin: String? = nil, storage: URL) async throws -> ProcessRunner.Result {
         let input = stdin.map { "printf '%s\\n' '\($0)' | " } ?? ""
         var environment = ProcessInfo.processInfo.environment
         environment["DATABASE_URL"] = nil
         environment["MADOGUCHI_LOG_LEVEL"] = "error"
-        return try ProcessRunner.run(["/bin/sh", "-c", "\(input)'\(Self.binary)' \(arguments) --storage '\(storage.path)'"],
+        return try await ProcessRunner.runOffPool(["/bin/sh", "-c", "\(input)'\(Self.binary)' \(arguments) --storage '\(storage.path)'"],
                                      environment: environment, workingDirectory: storage.path)
     }
 
@@ -41,13 +41,13 @@ struct CommandLineTests {
         // setup
         let (storage, cluster) = try Self.storageWithCluster("mdg-export")
         defer { Self.remove(storage, cluster) }
-        #expect(try madoguchi("seed bookings --count 3000 --years 1", storage: storage).status != 0, "needs the confirmation flag")
-        let seed = try madoguchi("seed bookings --count 3000 --years 1 --i-understand-this-adds-fake-data", storage: storage)
+        #expect(try await madoguchi("seed bookings --count 3000 --years 1", storage: storage).status != 0, "needs the confirmation flag")
+        let seed = try await madoguchi("seed bookings --count 3000 --years 1 --i-understand-this-adds-fake-data", storage: storage)
         #expect(seed.status == 0, "\(seed.output)")
         // act
-        let all = try madoguchi("export bookings --output all.csv", storage: storage)
-        let noShows = try madoguchi("export bookings --status no_show --encoding cp932 --output no-shows.csv", storage: storage)
-        let bad = try madoguchi("export bookings --status lost --output x.csv", storage: storage)
+        let all = try await madoguchi("export bookings --output all.csv", storage: storage)
+        let noShows = try await madoguchi("export bookings --status no_show --encoding cp932 --output no-shows.csv", storage: storage)
+        let bad = try await madoguchi("export bookings --status lost --output x.csv", storage: storage)
         // check
         #expect(all.status == 0, "\(all.output)")
         #expect(all.output.contains("3000 rows written"))
@@ -74,35 +74,35 @@ struct CommandLineTests {
             try? cluster.stop(logger: Logger(label: "test"))
             try? FileManager.default.removeItem(at: base)
         }
-        #expect(try madoguchi("user create --login keep-me --role clerk --password-stdin", stdin: "kanda-river-at-dusk", storage: storage).status == 0)
+        #expect(try await madoguchi("user create --login keep-me --role clerk --password-stdin", stdin: "kanda-river-at-dusk", storage: storage).status == 0)
         // act: snapshot
-        let create = try madoguchi("snapshot create", storage: storage)
+        let create = try await madoguchi("snapshot create", storage: storage)
         #expect(create.status == 0, "\(create.output)")
         let id = try #require(create.output.split(separator: "\n").last?.split(separator: "\t").first.map(String.init))
-        #expect(try madoguchi("snapshot list", storage: storage).output.contains(id))
-        let verify = try madoguchi("snapshot verify \(id)", storage: storage)
+        #expect(try await madoguchi("snapshot list", storage: storage).output.contains(id))
+        let verify = try await madoguchi("snapshot verify \(id)", storage: storage)
         #expect(verify.status == 0, "\(verify.output)")
         #expect(verify.output.contains("is intact"))
         // the data changes after the snapshot
-        #expect(try madoguchi("user create --login added-later --role clerk --password-stdin", stdin: "kanda-river-at-dawn", storage: storage).status == 0)
+        #expect(try await madoguchi("user create --login added-later --role clerk --password-stdin", stdin: "kanda-river-at-dawn", storage: storage).status == 0)
         // act: restore into a new, empty folder (its own private PostgreSQL)
         try FileManager.default.createDirectory(at: restored, withIntermediateDirectories: true)
-        let restore = try madoguchi("snapshot restore \(id) --snapshot-dir '\(storage.appendingPathComponent("snapshots").path)'", storage: restored)
+        let restore = try await madoguchi("snapshot restore \(id) --snapshot-dir '\(storage.appendingPathComponent("snapshots").path)'", storage: restored)
         // check
         #expect(restore.status == 0, "\(restore.output)")
         #expect(restore.output.contains("every table's count and checksum match"))
-        let users = try madoguchi("user list", storage: restored).output
+        let users = try await madoguchi("user list", storage: restored).output
         #expect(users.contains("keep-me"))
         #expect(!users.contains("added-later"))
         // a restore into a folder that is not empty is refused
-        let again = try madoguchi("snapshot restore \(id) --snapshot-dir '\(storage.appendingPathComponent("snapshots").path)'", storage: restored)
+        let again = try await madoguchi("snapshot restore \(id) --snapshot-dir '\(storage.appendingPathComponent("snapshots").path)'", storage: restored)
         #expect(again.status != 0)
         // a damaged dump is reported
         let dump = storage.appendingPathComponent("snapshots/\(id)/database.dump")
         var bytes = try Data(contentsOf: dump)
         bytes[100] ^= 0xFF
         try bytes.write(to: dump)
-        let damaged = try madoguchi("snapshot verify \(id)", storage: storage)
+        let damaged = try await madoguchi("snapshot verify \(id)", storage: storage)
         #expect(damaged.status == 1)
         #expect(damaged.output.contains("DAMAGED"))
     }
@@ -114,32 +114,32 @@ struct CommandLineTests {
         defer { Self.remove(storage, cluster) }
 
         // act / check
-        let migrate = try madoguchi("migrate", storage: storage)
+        let migrate = try await madoguchi("migrate", storage: storage)
         #expect(migrate.status == 0, "\(migrate.output)")
         #expect(migrate.output.contains("0001_foundation"))
-        #expect(try madoguchi("migrate", storage: storage).output.contains("up to date"))
+        #expect(try await madoguchi("migrate", storage: storage).output.contains("up to date"))
 
-        let weak = try madoguchi("user create --login clerk9 --role clerk --password-stdin", stdin: "short", storage: storage)
+        let weak = try await madoguchi("user create --login clerk9 --role clerk --password-stdin", stdin: "short", storage: storage)
         #expect(weak.status != 0)
-        let create = try madoguchi("user create --login clerk9 --role clerk --password-stdin", stdin: "kanda-river-at-dusk", storage: storage)
+        let create = try await madoguchi("user create --login clerk9 --role clerk --password-stdin", stdin: "kanda-river-at-dusk", storage: storage)
         #expect(create.status == 0, "\(create.output)")
-        #expect(try madoguchi("user list", storage: storage).output.contains("clerk9"))
+        #expect(try await madoguchi("user list", storage: storage).output.contains("clerk9"))
 
-        let token = try madoguchi("token create --login clerk9 --name scanner-1 --scope documents.write", storage: storage)
+        let token = try await madoguchi("token create --login clerk9 --name scanner-1 --scope documents.write", storage: storage)
         #expect(token.status == 0, "\(token.output)")
         #expect(token.output.hasPrefix("mdg_"))
 
-        let verify = try madoguchi("verify", storage: storage)
+        let verify = try await madoguchi("verify", storage: storage)
         #expect(verify.status == 0, "\(verify.output)")
         #expect(verify.output.contains("corrupt: 0, missing: 0, orphans: 0"))
-        let gc = try madoguchi("gc", storage: storage)
+        let gc = try await madoguchi("gc", storage: storage)
         #expect(gc.status == 0)
         #expect(gc.output.contains("0 orphan blob(s)"))
 
-        #expect(try madoguchi("location add --name 田無庁舎 --address 西東京市南町5-6-13", storage: storage).status == 0)
-        #expect(try madoguchi("location list", storage: storage).output.contains("田無庁舎"))
+        #expect(try await madoguchi("location add --name 田無庁舎 --address 西東京市南町5-6-13", storage: storage).status == 0)
+        #expect(try await madoguchi("location list", storage: storage).output.contains("田無庁舎"))
 
-        let intact = try madoguchi("audit verify", storage: storage)
+        let intact = try await madoguchi("audit verify", storage: storage)
         #expect(intact.status == 0)
         #expect(intact.output.contains("intact: 3 entries"))
 
@@ -147,23 +147,23 @@ struct CommandLineTests {
         // (since #13 the table refuses edits from every role: the insider first switches the trigger off)
         var environment = ProcessInfo.processInfo.environment
         environment["PGPASSWORD"] = cluster.passwords[PrivateCluster.superuser]
-        let psql = try ProcessRunner.run([cluster.tool("psql"), "-h", cluster.socketDirectory.path, "-U", PrivateCluster.superuser,
+        let psql = try await ProcessRunner.runOffPool([cluster.tool("psql"), "-h", cluster.socketDirectory.path, "-U", PrivateCluster.superuser,
                                           "-d", "madoguchi", "-v", "ON_ERROR_STOP=1",
                                           "-c", "ALTER TABLE audit_log DISABLE TRIGGER USER",
                                           "-c", "UPDATE audit_log SET detail = 'nothing happened' WHERE id = 1"],
                                          asUser: cluster.serverUser, environment: environment)
         #expect(psql.status == 0, "\(psql.output)")
-        let broken = try madoguchi("audit verify", storage: storage)
+        let broken = try await madoguchi("audit verify", storage: storage)
         // check
         #expect(broken.status == 1)
         #expect(broken.output.contains("BROKEN at entry 1"))
     }
 
     /// psql as the private cluster's bootstrap superuser (the DBA), with its generated password.
-    static func psql(_ cluster: PrivateCluster, _ statements: [String]) throws -> ProcessRunner.Result {
+    static func psql(_ cluster: PrivateCluster, _ statements: [String]) async throws -> ProcessRunner.Result {
         var environment = ProcessInfo.processInfo.environment
         environment["PGPASSWORD"] = cluster.passwords[PrivateCluster.superuser]
-        return try ProcessRunner.run([cluster.tool("psql"), "-h", cluster.socketDirectory.path, "-U", PrivateCluster.superuser, "-d", "madoguchi",
+        return try await ProcessRunner.runOffPool([cluster.tool("psql"), "-h", cluster.socketDirectory.path, "-U", PrivateCluster.superuser, "-d", "madoguchi",
                                       "-v", "ON_ERROR_STOP=1", "-tA"] + statements.flatMap { ["-c", $0] },
                                      asUser: cluster.serverUser, environment: environment)
     }
@@ -173,37 +173,37 @@ struct CommandLineTests {
         // setup
         let (storage, cluster) = try Self.storageWithCluster("mdg-roles")
         defer { Self.remove(storage, cluster) }
-        #expect(try madoguchi("user create --login clerk7 --role clerk --password-stdin", stdin: "kanda-river-at-dusk", storage: storage).status == 0)
-        #expect(try madoguchi("token create --login clerk7 --name scanner-2 --scope documents.write --expires-days 30", storage: storage).status == 0)
-        #expect(try madoguchi("user reset-password --login clerk7 --password-stdin", stdin: "kanda-river-at-noon", storage: storage).status == 0)
+        #expect(try await madoguchi("user create --login clerk7 --role clerk --password-stdin", stdin: "kanda-river-at-dusk", storage: storage).status == 0)
+        #expect(try await madoguchi("token create --login clerk7 --name scanner-2 --scope documents.write --expires-days 30", storage: storage).status == 0)
+        #expect(try await madoguchi("user reset-password --login clerk7 --password-stdin", stdin: "kanda-river-at-noon", storage: storage).status == 0)
 
         // act / check: no trust rule, and a connection without the password is refused
         let hba = try String(contentsOf: cluster.dataDirectory.appendingPathComponent("pg_hba.conf"), encoding: .utf8)
         #expect(hba.split(separator: "\n").filter { !$0.hasPrefix("#") }.allSatisfy { !$0.contains("trust") })
-        let noPassword = try ProcessRunner.run([cluster.tool("psql"), "-h", cluster.socketDirectory.path, "-U", "madoguchi_staff", "-d", "madoguchi",
+        let noPassword = try await ProcessRunner.runOffPool([cluster.tool("psql"), "-h", cluster.socketDirectory.path, "-U", "madoguchi_staff", "-d", "madoguchi",
                                                 "-w", "-c", "SELECT 1"], asUser: cluster.serverUser)
         #expect(noPassword.status != 0)
         let mode = try FileManager.default.attributesOfItem(atPath: ClusterPasswords.file(storage: storage).path)[.posixPermissions] as? Int
         #expect(mode == 0o600)
 
-        let roles = try madoguchi("db roles", storage: storage)
+        let roles = try await madoguchi("db roles", storage: storage)
         #expect(roles.status == 0, "\(roles.output)")
         #expect(roles.output.contains("madoguchi_resident\tresident (public) site\tnone"))
-        let script = try madoguchi("db roles --print-sql", storage: storage)
+        let script = try await madoguchi("db roles --print-sql", storage: storage)
         #expect(script.output.contains("CREATE ROLE madoguchi_resident"))
 
         // the DBA (or an attacker with the owner's rights) removes the newest three rows
-        let intact = try madoguchi("audit verify", storage: storage)
+        let intact = try await madoguchi("audit verify", storage: storage)
         #expect(intact.status == 0, "\(intact.output)")
-        let deleted = try Self.psql(cluster, ["ALTER TABLE audit_log DISABLE TRIGGER USER",
+        let deleted = try await Self.psql(cluster, ["ALTER TABLE audit_log DISABLE TRIGGER USER",
                                               "DELETE FROM audit_log WHERE id IN (SELECT id FROM audit_log ORDER BY id DESC LIMIT 3)"])
         #expect(deleted.status == 0, "\(deleted.output)")
-        let broken = try madoguchi("audit verify", storage: storage)
+        let broken = try await madoguchi("audit verify", storage: storage)
         #expect(broken.status == 1)
         #expect(broken.output.contains("BROKEN"))
         #expect(broken.output.contains("削除"))
         // later commands do not heal the anchor: it never moves backwards
-        #expect(try madoguchi("user list", storage: storage).status == 0)
-        #expect(try madoguchi("audit verify", storage: storage).status == 1)
+        #expect(try await madoguchi("user list", storage: storage).status == 0)
+        #expect(try await madoguchi("audit verify", storage: storage).status == 1)
     }
 }

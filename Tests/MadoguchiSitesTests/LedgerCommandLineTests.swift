@@ -14,15 +14,15 @@ struct LedgerCommandLineTests {
         let cli = CommandLineTests()
         let ledger = Fixtures.root.appendingPathComponent("ledger").path
         // act
-        let first = try cli.madoguchi("import issuance-list '\(ledger)/issuance-list-cp932.csv'", storage: storage)
-        let again = try cli.madoguchi("import issuance-list '\(ledger)/issuance-list-cp932.csv'", storage: storage)
-        let bad = try cli.madoguchi("import issuance-list '\(ledger)/issuance-list-bad-lines.csv'", storage: storage)
-        let mapped = try cli.madoguchi("import issuance-list '\(ledger)/issuance-list-terminal.csv' --mapping '\(ledger)/issuance-mapping.json' --dry-run",
+        let first = try await cli.madoguchi("import issuance-list '\(ledger)/issuance-list-cp932.csv'", storage: storage)
+        let again = try await cli.madoguchi("import issuance-list '\(ledger)/issuance-list-cp932.csv'", storage: storage)
+        let bad = try await cli.madoguchi("import issuance-list '\(ledger)/issuance-list-bad-lines.csv'", storage: storage)
+        let mapped = try await cli.madoguchi("import issuance-list '\(ledger)/issuance-list-terminal.csv' --mapping '\(ledger)/issuance-mapping.json' --dry-run",
                                        storage: storage)
-        let unmapped = try cli.madoguchi("import issuance-list '\(ledger)/issuance-list-terminal.csv'", storage: storage)
-        let existing = try cli.madoguchi("import ledger '\(ledger)/ledger-existing.csv'", storage: storage)
-        let registry = try cli.madoguchi("import registry '\(ledger)/registry-cp932.csv'", storage: storage)
-        let help = try cli.madoguchi("import issuance-list --help", storage: storage)
+        let unmapped = try await cli.madoguchi("import issuance-list '\(ledger)/issuance-list-terminal.csv'", storage: storage)
+        let existing = try await cli.madoguchi("import ledger '\(ledger)/ledger-existing.csv'", storage: storage)
+        let registry = try await cli.madoguchi("import registry '\(ledger)/registry-cp932.csv'", storage: storage)
+        let help = try await cli.madoguchi("import issuance-list --help", storage: storage)
         // check
         #expect(first.status == 0 && first.output.contains("created 6, updated 0, unchanged 0 of 6 rows"), "\(first.output)")
         #expect(first.output.contains("checked 6 lines"))

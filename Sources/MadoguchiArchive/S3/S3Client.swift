@@ -25,7 +25,16 @@ public struct S3Client: Sendable {
         case stream(@Sendable () -> HTTPClientRequest.Body, length: Int64)
     }
 
-    public init(location: S3Location, http: HTTPClient = .shared, timeout: TimeAmount = .seconds(60)) {
+    /// The process's client for S3: connection attempts are retried for 3 s at most, then the
+    /// request fails as `unavailable` (a 503 the caller can retry) instead of waiting out its
+    /// whole deadline while the endpoint is down.
+    public static let http: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout = .init(connect: .seconds(3), read: .seconds(60))
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }()
+
+    public init(location: S3Location, http: HTTPClient = S3Client.http, timeout: TimeAmount = .seconds(60)) {
         self.location = location
         self.signer = SigV4Signer(credentials: location.credentials, region: location.region)
         self.http = http
