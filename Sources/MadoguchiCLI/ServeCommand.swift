@@ -74,7 +74,11 @@ struct ServeCommand: AsyncParsableCommand {
         let staffDesks = siteConfiguration.site == .resident ? nil : try desks(.staff)
         let residentDesks = siteConfiguration.site == .staff ? nil : try desks(.resident)
         try await withThrowingTaskGroup(of: Void.self) { group in
-            for pool in pools { group.addTask { await pool.client.run() } }
+            for pool in pools {
+                group.addTask { await pool.client.run() }
+                // The probe behind the sites' fast 503s while the database is away.
+                group.addTask { await pool.health.monitor(pool) }
+            }
             defer { group.cancelAll() }
             if let staffDesks { try await PrivilegeCheck.staffRoleIsLeast(staffDesks, logger: logger) }
             if let residentDesks {

@@ -1,6 +1,13 @@
 import Logging
 import PostgresNIO
 
+/// A COMMIT whose answer never arrived: the transaction may have committed or not.
+public struct CommitOutcomeUnknown: Error, Sendable {
+    public let underlying: any Error
+
+    public init(underlying: any Error) { self.underlying = underlying }
+}
+
 /// The application's handle on PostgreSQL: the connection pool plus the logger queries use.
 ///
 /// `client.run()` must be running (as a service in the `ServiceGroup`, or in a task in tests)
@@ -10,11 +17,14 @@ public struct Database: Sendable {
     public let logger: Logger
     /// How the PostgreSQL command-line tools (pg_dump, pg_restore) reach the same database.
     public let toolConnection: PostgresToolConnection?
+    /// What the background probe last saw (up until a `monitor` runs and says otherwise).
+    public let health: DatabaseHealth
 
     public init(client: PostgresClient, logger: Logger, toolConnection: PostgresToolConnection? = nil) {
         self.client = client
         self.logger = logger
         self.toolConnection = toolConnection
+        self.health = DatabaseHealth()
     }
 
     public init(configuration: PostgresClient.Configuration, logger: Logger, toolConnection: PostgresToolConnection? = nil) {
@@ -32,6 +42,10 @@ public struct Database: Sendable {
             }
         } catch let error as PostgresTransactionError {
             if let closureError = error.closureError { throw closureError }
+            // The connection broke while COMMIT was on its way (a failover): the change may or
+            // may not be in. Said as such, so the caller can answer "try again, check first".
+            if let commitError = error.commitError { throw CommitOutcomeUnknown(underlying: commitError) }
+            if let beginError = error.beginError { throw beginError }
             throw error
         }
     }

@@ -19,13 +19,7 @@ public enum ProcessRunner {
     /// threads Swift concurrency runs every task on (on 2 cores, two such waits stall everything).
     public static func runOffPool(_ arguments: [String], asUser user: String? = nil, environment: [String: String]? = nil,
                                   workingDirectory: String? = nil) async throws -> Result {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread {
-                continuation.resume(with: Swift.Result {
-                    try run(arguments, asUser: user, environment: environment, workingDirectory: workingDirectory)
-                })
-            }
-        }
+        try await OffPool.run { try run(arguments, asUser: user, environment: environment, workingDirectory: workingDirectory) }
     }
 
     /// Runs `arguments[0]` with the rest as its arguments, as `user` when given (root only).

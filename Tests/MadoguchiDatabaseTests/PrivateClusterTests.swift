@@ -16,7 +16,7 @@ struct PrivateClusterTests {
         let cluster = try PrivateCluster(storage: storage, unsafeFastMode: true)
 
         // act: first start initialises
-        #expect(try cluster.start(logger: logger))
+        #expect(try await OffPool.run { try cluster.start(logger: logger) })
         #expect(cluster.isRunning())
         #expect(FileManager.default.fileExists(atPath: cluster.socketPath))
         #expect(cluster.socketPath.hasPrefix(storage.path))
@@ -25,7 +25,7 @@ struct PrivateClusterTests {
         #expect(FileManager.default.fileExists(atPath: cluster.ownerFile.path))
         // after the owner died (a crashed app), the next start adopts the orphaned server
         try "999999\n".write(to: cluster.ownerFile, atomically: true, encoding: .utf8)
-        #expect(try cluster.start(logger: logger))
+        #expect(try await OffPool.run { try cluster.start(logger: logger) })
         #expect(try String(contentsOf: cluster.ownerFile, encoding: .utf8) == "\(getpid())\n")
         let settings = try String(contentsOf: cluster.dataDirectory.appendingPathComponent("postgresql.conf"), encoding: .utf8)
         #expect(settings.contains("listen_addresses = ''"))
@@ -40,7 +40,7 @@ struct PrivateClusterTests {
         }
         #expect(!cluster.isRunning())
         // check: it starts anyway and answers queries
-        #expect(try cluster.start(logger: logger))
+        #expect(try await OffPool.run { try cluster.start(logger: logger) })
         try await cluster.prepareDatabase("madoguchi", logger: logger)
         let client = PostgresClient(configuration: cluster.configuration(database: "madoguchi", role: .owner))
         let answer = try await withThrowingTaskGroup(of: Void.self) { group in

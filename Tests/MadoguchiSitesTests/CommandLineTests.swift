@@ -13,12 +13,15 @@ struct CommandLineTests {
     }
 
     /// A storage folder whose private PostgreSQL is running, as after a first `serve`.
-    static func storageWithCluster(_ prefix: String) throws -> (URL, PrivateCluster) {
-        let storage = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("\(prefix)-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: storage, withIntermediateDirectories: true)
-        let cluster = try PrivateCluster(storage: storage, unsafeFastMode: true)
-        try cluster.start(logger: Logger(label: "test"))
-        return (storage, cluster)
+    /// initdb and pg_ctl take seconds: they run off the cooperative threads, which every other test needs.
+    static func storageWithCluster(_ prefix: String) async throws -> (URL, PrivateCluster) {
+        try await OffPool.run {
+            let storage = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("\(prefix)-\(UUID().uuidString.prefix(8))")
+            try FileManager.default.createDirectory(at: storage, withIntermediateDirectories: true)
+            let cluster = try PrivateCluster(storage: storage, unsafeFastMode: true)
+            try cluster.start(logger: Logger(label: "test"))
+            return (storage, cluster)
+        }
     }
 
     static func remove(_ storage: URL, _ cluster: PrivateCluster) {
@@ -39,7 +42,7 @@ struct CommandLineTests {
     @Test("seed bookings, then export them with conditions in UTF-8 and CP932; a bad option is refused")
     func seedAndExport() async throws {
         // setup
-        let (storage, cluster) = try Self.storageWithCluster("mdg-export")
+        let (storage, cluster) = try await Self.storageWithCluster("mdg-export")
         defer { Self.remove(storage, cluster) }
         #expect(try await madoguchi("seed bookings --count 3000 --years 1", storage: storage).status != 0, "needs the confirmation flag")
         let seed = try await madoguchi("seed bookings --count 3000 --years 1 --i-understand-this-adds-fake-data", storage: storage)
@@ -69,7 +72,7 @@ struct CommandLineTests {
         let storage = base.appendingPathComponent("live"), restored = base.appendingPathComponent("restored")
         try FileManager.default.createDirectory(at: storage, withIntermediateDirectories: true)
         let cluster = try PrivateCluster(storage: storage, unsafeFastMode: true)
-        try cluster.start(logger: Logger(label: "test"))
+        try await OffPool.run { try cluster.start(logger: Logger(label: "test")) }
         defer {
             try? cluster.stop(logger: Logger(label: "test"))
             try? FileManager.default.removeItem(at: base)
@@ -110,7 +113,7 @@ struct CommandLineTests {
     @Test("migrate, user create, token create, then audit verify detects a row edited by hand")
     func operatorFlow() async throws {
         // setup: a storage folder whose cluster stays up between commands, as with a running server
-        let (storage, cluster) = try Self.storageWithCluster("mdg-cli")
+        let (storage, cluster) = try await Self.storageWithCluster("mdg-cli")
         defer { Self.remove(storage, cluster) }
 
         // act / check
@@ -171,7 +174,7 @@ struct CommandLineTests {
     @Test("the private cluster wants passwords (0600 file), db roles reports least privilege, and deleting the newest three audit rows is detected")
     func rolesAndAnchors() async throws {
         // setup
-        let (storage, cluster) = try Self.storageWithCluster("mdg-roles")
+        let (storage, cluster) = try await Self.storageWithCluster("mdg-roles")
         defer { Self.remove(storage, cluster) }
         #expect(try await madoguchi("user create --login clerk7 --role clerk --password-stdin", stdin: "kanda-river-at-dusk", storage: storage).status == 0)
         #expect(try await madoguchi("token create --login clerk7 --name scanner-2 --scope documents.write --expires-days 30", storage: storage).status == 0)

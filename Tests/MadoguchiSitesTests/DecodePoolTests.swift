@@ -16,13 +16,15 @@ struct DecodePoolTests {
     func slots() async throws {
         // setup
         let pool = DecodePool(workers: 1, queueLimit: 1, maxWait: .milliseconds(700))
-        // act: A holds the slot for three seconds; B queues; C has no room; B gives up after 700 ms
-        let a = Task { try await pool.run { Thread.sleep(forTimeInterval: 3); return 1 } }
-        try await Task.sleep(for: .milliseconds(300))
+        let hold = DispatchSemaphore(value: 0)
+        // act: A holds the slot until released; B queues; C has no room; B gives up after 700 ms
+        let a = Task { try await pool.run { hold.wait(); return 1 } }
+        while await pool.load.running < 1 { try await Task.sleep(for: .milliseconds(20)) }
         let b = Task { try await pool.run { 2 } }
-        try await Task.sleep(for: .milliseconds(300))
+        while await pool.load.waiting < 1 { try await Task.sleep(for: .milliseconds(20)) }
         let c = await Self.outcome { try await pool.run { 3 } }
         let bResult = await b.result
+        hold.signal()
         let aResult = try await a.value
         let d = try await pool.run { 4 }
         // check

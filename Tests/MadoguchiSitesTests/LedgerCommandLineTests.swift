@@ -9,7 +9,7 @@ struct LedgerCommandLineTests {
     @Test("issuance list, again, bad lines, a mapped terminal export (dry run), the existing ledger and the registry, as an operator runs them")
     func imports() async throws {
         // setup
-        let (storage, cluster) = try CommandLineTests.storageWithCluster("mdg-import")
+        let (storage, cluster) = try await CommandLineTests.storageWithCluster("mdg-import")
         defer { CommandLineTests.remove(storage, cluster) }
         let cli = CommandLineTests()
         let ledger = Fixtures.root.appendingPathComponent("ledger").path

@@ -28,7 +28,7 @@ struct S3CommandLineTests {
     @Test("serve on s3://: upload and preview; verify re-hashes from the bucket; an object changed through the S3 API is CORRUPT; snapshot --with-blobs copies from S3")
     func endToEnd() async throws {
         // setup
-        let (storage, cluster) = try CommandLineTests.storageWithCluster("mdg-s3")
+        let (storage, cluster) = try await CommandLineTests.storageWithCluster("mdg-s3")
         defer { CommandLineTests.remove(storage, cluster) }
         let s3 = try await TestS3.shared.location()
         #expect(try await run("user create --login scanner --role clerk --password-stdin", stdin: "kanda-river-at-dusk-2026", storage: storage, s3: s3).status == 0)
@@ -89,7 +89,7 @@ struct S3CommandLineTests {
     @Test("serve with a wrong secret stops at start and says which setting to check")
     func wrongSecret() async throws {
         // setup
-        let (storage, cluster) = try CommandLineTests.storageWithCluster("mdg-s3-key")
+        let (storage, cluster) = try await CommandLineTests.storageWithCluster("mdg-s3-key")
         defer { CommandLineTests.remove(storage, cluster) }
         let good = try await TestS3.shared.location()
         let bad = S3Location(endpoint: good.endpoint, bucket: good.bucket, prefix: good.prefix, region: good.region,

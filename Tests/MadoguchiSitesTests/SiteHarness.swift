@@ -18,6 +18,8 @@ struct SiteHarness: Sendable {
     let stores: Stores
     /// The staff site's own pool (its role), for tests that act on its connections.
     let staffDatabase: Database
+    /// The resident site's pool (its own role, its own health probe).
+    let residentDatabase: Database
     let clock: ManualTimeSource
     let staffCatalog: RouteCatalog
     let residentCatalog: RouteCatalog
@@ -61,7 +63,7 @@ struct SiteHarness: Sendable {
             let (staffRouter, staffCatalog) = try Sites.staffRouter(environment)
             let residentCatalog = Sites.residentRouter(residentEnvironment).1
             var harness = SiteHarness(desks: desks, stores: Stores(database: databases.owner, desks: desks, blobs: blobs, clock: clock, logger: logger),
-                                      staffDatabase: databases.staff, clock: clock, staffCatalog: staffCatalog, residentCatalog: residentCatalog)
+                                      staffDatabase: databases.staff, residentDatabase: databases.resident, clock: clock, staffCatalog: staffCatalog, residentCatalog: residentCatalog)
             // Live: the same staff site also listens on a real socket (an ephemeral port on
             // 127.0.0.1) with the listener `serve` uses — connection cap and deadlines.
             let port = PortBox()

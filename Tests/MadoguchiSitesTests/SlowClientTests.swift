@@ -46,20 +46,20 @@ struct SlowClientTests {
         return n == 0 || (n < 0 && errno == ECONNRESET)
     }
 
-    /// The listener takes at most 100 connections here, so the 500 slow ones fill it: only the
+    /// The listener takes at most 100 connections here, so the 300 slow ones fill it: only the
     /// header deadline frees the slots the normal request needs (without it, it would wait forever).
-    /// The 400 queued behind the first 100 are freed in rounds of one deadline each, so the normal
-    /// request (queued last) waits about five deadlines; the bound leaves room for a loaded run.
-    @Test("500 slow-loris connections do not stop a normal request, and are closed at the header deadline; an idle one is closed too")
+    /// The 200 queued behind the first 100 are freed in rounds of one deadline each, so the normal
+    /// request (queued last) waits about three deadlines; the bound leaves room for a loaded run.
+    @Test("300 slow-loris connections do not stop a normal request, and are closed at the header deadline; an idle one is closed too")
     func slowLoris() async throws {
         try await SiteHarness.run(configure: {
             $0.headerTimeoutSeconds = 2
             $0.bodyIdleTimeoutSeconds = 2
             $0.maxConnections = 100
         }, live: true) { site, _, _ in
-            // setup: 500 clients that send half a request and then a header line now and then
+            // setup: 300 clients that send half a request and then a header line now and then
             let port = try #require(site.livePort)
-            let slow = (0..<500).map { _ in Self.connect(port: port) }
+            let slow = (0..<300).map { _ in Self.connect(port: port) }
             #expect(slow.allSatisfy { $0 >= 0 })
             for fd in slow { Self.send(fd, "GET /login HTTP/1.1\r\nHost: madoguchi\r\n") }
             let idle = Self.connect(port: port)
@@ -75,7 +75,7 @@ struct SlowClientTests {
             #expect(took < .seconds(40), "a normal request waited \(took)")
             try await Task.sleep(for: .seconds(3))
             let closed = slow.filter { Self.closedByServer($0) }.count
-            #expect(closed == 500, "slow clients closed by the header deadline: \(closed)/500")
+            #expect(closed == 300, "slow clients closed by the header deadline: \(closed)/300")
             #expect(Self.closedByServer(idle))
             for fd in slow + [idle] { close(fd) }
         }

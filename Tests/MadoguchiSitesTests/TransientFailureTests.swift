@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import MadoguchiArchive
+import MadoguchiDatabase
 import MadoguchiDomain
 import MadoguchiServices
 import MadoguchiTestSupport
@@ -33,6 +34,17 @@ struct TransientFailureTests {
             #expect(busy == .database)
             #expect(mapped?.status == .serviceUnavailable)
         }
+    }
+
+    @Test("a COMMIT whose answer was lost is 'outcome unknown': 503, check and retry, not a 500")
+    func commitCut() throws {
+        // setup: what Database.transaction throws when the connection breaks during COMMIT
+        struct Cut: Error {}
+        let error = CommitOutcomeUnknown(underlying: Cut())
+        // act / check
+        #expect(TransientFailure.busy(for: error) == .commitUncertain)
+        #expect(AppError(domain: error)?.status == .serviceUnavailable)
+        #expect(ServiceBusy.commitUncertain.message.contains("記録されたか確認できませんでした"))
     }
 
     @Test("an unreachable blob store maps to 503; a refused key or an ordinary SQL error does not")

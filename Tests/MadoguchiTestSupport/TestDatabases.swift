@@ -129,7 +129,8 @@ public actor TestDatabases {
         } else {
             let root = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("madoguchi-test-\(getpid())")
             let cluster = try PrivateCluster(storage: root, unsafeFastMode: true)
-            try cluster.start(logger: logger)
+            let logger = logger
+            try await OffPool.run { try cluster.start(logger: logger) }
             try Self.startWatchdog(cluster: cluster, root: root)
             adminConfiguration = { name in
                 var c = cluster.superuserConfiguration(database: name)

@@ -13,6 +13,8 @@ public actor DecodePool {
     public let queueLimit: Int
     public let maxWait: Duration
     var running = 0
+    /// Decodes running and waiting now (for the status page and tests).
+    public var load: (running: Int, waiting: Int) { (running, waiting.count) }
     var waiting: [(id: UUID, continuation: CheckedContinuation<Void, any Error>)] = []
 
     public init(workers: Int, queueLimit: Int, maxWait: Duration) {

@@ -20,7 +20,12 @@ public struct OperationsDesk: Sendable {
     /// Maintenance windows are checked on every request of both sites: read at most every 15 s.
     public let schedule: MaintenanceSchedule
 
-    public func isDatabaseUp() async -> Bool { await database.ping() }
+    /// For `/healthz`: what the once-a-second probe last saw (`serve` runs it), so the answer is
+    /// immediate whether the database is there or not.
+    public func isDatabaseUp() async -> Bool { database.health.isUp }
+
+    /// What the background probe sees (the sites' 503 gate).
+    public var databaseHealth: DatabaseHealth { database.health }
 
     // MARK: notices (E4)
 

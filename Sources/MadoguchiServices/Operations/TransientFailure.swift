@@ -1,4 +1,5 @@
 import MadoguchiArchive
+import MadoguchiDatabase
 import MadoguchiDomain
 import PostgresNIO
 
@@ -24,6 +25,7 @@ public enum TransientFailure {
             }
         }
         if let error = error as? BlobStoreError, case .unavailable = error { return .storage }
+        if error is CommitOutcomeUnknown { return .commitUncertain }
         return nil
     }
 }
@@ -31,7 +33,12 @@ public enum TransientFailure {
 extension ServiceBusy {
     /// The database could not be reached or was failing over; nothing was recorded.
     public static let database = ServiceBusy(
-        message: "ただいまシステムを切り替えています。数秒待ってからもう一度お試しください（この操作は記録されていません）。", retryAfterSeconds: 5)
+        message: "一時的に利用できません。数秒待ってからもう一度お試しください（この操作は記録されていません）。", retryAfterSeconds: 5)
+    /// The connection broke during COMMIT: the change may have been recorded. A resident's
+    /// booking retried with its Idempotency-Key (the form sends one) cannot book twice.
+    public static let commitUncertain = ServiceBusy(
+        message: "一時的に利用できません。通信が途切れたため、処理が記録されたか確認できませんでした。数秒待ってから内容を確認し、必要ならもう一度お試しください（同じ予約の再送で二重予約にはなりません）。",
+        retryAfterSeconds: 5)
     /// The document store could not be reached; nothing was recorded.
     public static let storage = ServiceBusy(
         message: "書類の保管場所に一時的に接続できません。少し待ってからもう一度お試しください（この操作は記録されていません）。", retryAfterSeconds: 10)
