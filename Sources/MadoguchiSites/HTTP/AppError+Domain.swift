@@ -6,6 +6,11 @@ import MadoguchiServices
 /// status and problem type, so a page and the API refuse the same thing the same way.
 extension AppError {
     init?(domain error: any Error) {
+        // A part behind us away for a moment (a failover, the blob store down): 503, try again.
+        if let busy = TransientFailure.busy(for: error) {
+            self = .refused(status: .serviceUnavailable, slug: "unavailable", message: busy.message)
+            return
+        }
         switch error {
         case let error as AppError: self = error
         case let invalid as InvalidInput: self = .invalidInput(invalid.problems.map { .init(field: $0.field, message: $0.message) })
@@ -19,8 +24,6 @@ extension AppError {
             }
         case let limited as RateLimited: self = .tooManyRequests(limited.message)
         case let busy as ServiceBusy: self = .refused(status: .serviceUnavailable, slug: "busy", message: busy.message)
-        case _ where TransientFailure.busy(for: error) != nil:
-            self = .refused(status: .serviceUnavailable, slug: "unavailable", message: TransientFailure.busy(for: error)!.message)
         case is AccessDenied: self = .forbidden
         case let error as IntakeError: self = error == .notFound ? .notFound : .conflict(error.description)
         case let error as FeeError: self = error == .notFound ? .notFound : .conflict(error.description)
