@@ -27,6 +27,10 @@ public actor TestDatabases {
     /// would otherwise let a test copy a template that is still being migrated).
     var preparation: Task<Void, any Error>?
     var counter = 0
+    /// How many copies may exist at once: 24 × 3 pools × 4 connections stays under the cluster's
+    /// 400; later callers wait in arrival order.
+    var freeSlots = 24
+    var slotWaiters: [CheckedContinuation<Void, Never>] = []
     let logger: Logger = {
         var logger = Logger(label: "madoguchi.test")
         logger.logLevel = .warning
@@ -55,6 +59,11 @@ public actor TestDatabases {
 
     /// The same fresh database through three pools: as the owner, the staff site and the resident site.
     public func withSiteDatabases<T: Sendable>(_ body: @Sendable (SiteDatabases) async throws -> T) async throws -> T {
+        // Swift Testing starts every test at once; each copy opens up to 12 connections. Past
+        // max_connections new ones are refused, and a pool that cannot connect for 60 s trips its
+        // circuit breaker and fails its queries (the CI failure of stop 21): bound the copies.
+        await acquireSlot()
+        defer { releaseSlot() }
         let name = try await createDatabase()
         let databases = SiteDatabases(owner: Database(configuration: configuration(name, role: .owner), logger: logger),
                                       staff: Database(configuration: configuration(name, role: .staff), logger: logger),
@@ -64,10 +73,22 @@ public actor TestDatabases {
                 group.addTask { await database.client.run() }
             }
             defer { group.cancelAll() }
-            do { return .success(try await body(databases)) } catch { return .failure(error) }
+            do { return .success(try await body(databases)) } catch { return .failure(error is PSQLError ? DiagnosedError(error) : error) }
         }
         try? await admin?.client.execute("DROP DATABASE IF EXISTS \(unescaped: name) WITH (FORCE)", logger: logger)
         return try result.get()
+    }
+
+    func acquireSlot() async {
+        if freeSlots > 0 {
+            freeSlots -= 1
+        } else {
+            await withCheckedContinuation { slotWaiters.append($0) }
+        }
+    }
+
+    func releaseSlot() {
+        if slotWaiters.isEmpty { freeSlots += 1 } else { slotWaiters.removeFirst().resume() }
     }
 
     /// Creates an empty, unmigrated database (for migration tests); the caller drops it.
@@ -182,3 +203,4 @@ public struct SiteDatabases: Sendable {
     public let staff: Database
     public let resident: Database
 }
+
