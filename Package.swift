@@ -11,6 +11,8 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "madoguchi", targets: ["madoguchi"]),
+        // The counter terminal's card-reader agent (C7, #15): PC/SC in, HTTPS out to the staff site.
+        .executable(name: "madoguchi-card-agent", targets: ["MadoguchiCardAgent"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", exact: "2.28.1"),
@@ -66,6 +68,26 @@ let package = Package(
         // Handover checklists and receipts (C8): cairo's PDF surface with pango laying out Japanese
         // text in an embedded, subset IPAex font.
         .systemLibrary(name: "CPangoCairo", pkgConfig: "pangocairo", providers: [.apt(["libcairo2-dev", "libpango1.0-dev"])]),
+        // PC/SC (pcsc-lite; WinSCard has the same calls): the counter's card reader.
+        .systemLibrary(name: "CPCSCLite", pkgConfig: "libpcsclite", providers: [.apt(["libpcsclite-dev"])]),
+        // Reading the My Number card (C7): APDUs, BER-TLV, the certificate's notAfter, try
+        // counters, and the files it must never touch. No web framework, no database.
+        .target(
+            name: "MadoguchiCardReader",
+            dependencies: ["MadoguchiDomain", "CPCSCLite"],
+            swiftSettings: swiftSettings
+        ),
+        // The agent on a counter terminal: long-polls the staff API for read jobs, reads, answers.
+        .executableTarget(
+            name: "MadoguchiCardAgent",
+            dependencies: [
+                "MadoguchiCardReader", "MadoguchiDomain",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "CImaging",
             dependencies: ["CLibTIFF", "CLibPNG", "CLibJPEG"]
@@ -192,6 +214,11 @@ let package = Package(
         .testTarget(
             name: "MadoguchiDatabaseTests",
             dependencies: ["MadoguchiDatabase", "MadoguchiTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MadoguchiCardReaderTests",
+            dependencies: ["MadoguchiCardReader", "MadoguchiDomain", "MadoguchiTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

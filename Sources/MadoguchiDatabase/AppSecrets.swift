@@ -125,6 +125,26 @@ public struct AppSecrets: Sendable {
     }
 }
 
+extension AppSecrets {
+    /// 照合番号B on its way to a counter terminal (#15): AES-256-GCM under a key derived from the
+    /// MFA key for this one use, the job id bound, so the row holds no digits even in WAL or a
+    /// dump, and a sealed code cannot be moved to another job.
+    public func sealCardCode(_ digits: String, jobID: UUID) throws -> Data {
+        let box = try AES.GCM.seal(Data(digits.utf8), using: cardCodeKey, authenticating: Data("card_read_job:\(jobID)".utf8))
+        guard let combined = box.combined else { throw SecretsError.badKey("MFA key") }
+        return combined
+    }
+
+    public func openCardCode(_ sealed: Data, jobID: UUID) throws -> String {
+        let box = try AES.GCM.SealedBox(combined: sealed)
+        return String(decoding: try AES.GCM.open(box, using: cardCodeKey, authenticating: Data("card_read_job:\(jobID)".utf8)), as: UTF8.self)
+    }
+
+    var cardCodeKey: SymmetricKey {
+        HKDF<SHA256>.deriveKey(inputKeyMaterial: mfaKey, info: Data("madoguchi card-read codes".utf8), outputByteCount: 32)
+    }
+}
+
 /// The audit chain's HMAC keys by number; the highest seals new rows.
 public struct AuditKeyring: Sendable {
     public let keys: [Int: [UInt8]]

@@ -20,6 +20,7 @@ public struct Desks: Sendable {
     public let statistics: StatisticsDesk
     public let operations: OperationsDesk
     public let audit: AuditDesk
+    public let cardReader: CardReaderDesk
     public let firstStart: FirstStart
     public let clock: any TimeSource
     /// The database role these desks connect as: the resident site's desks never plan slots
@@ -54,7 +55,7 @@ public struct Desks: Sendable {
                                   maxWait: .seconds(configuration.decodeMaxWaitSeconds))
         let limits = configuration.imagingLimits
         ledger = LedgerDesk(ledger: ledgerStore, storage: storage, registry: registry, bookings: bookingStore, uploads: ImportUploadStore(database: database),
-                            audit: trail, database: database, clock: clock, configuration: configuration, qrFormat: qrFormat,
+                            audit: trail, cardReads: CardReadJobStore(database: database), database: database, clock: clock, configuration: configuration, qrFormat: qrFormat,
                             decoding: decoding, limits: limits)
         let ingest = DocumentIngest(blobs: blobs, documents: documents, database: database, audit: trail, clock: clock,
                                     limits: limits, maxBytes: configuration.maxUploadBytes, decoding: decoding)
@@ -76,6 +77,8 @@ public struct Desks: Sendable {
                                     monitoring: MonitoringStore(database: database), blobs: blobs, audit: trail, database: database, clock: clock,
                                     configuration: configuration, schedule: MaintenanceSchedule(store: maintenance))
         audit = AuditDesk(audit: trail, configuration: configuration)
+        cardReader = CardReaderDesk(jobs: CardReadJobStore(database: database), ledger: ledger, ledgerStore: ledgerStore, registry: registry,
+                                    secrets: secrets, audit: trail, database: database, clock: clock)
         firstStart = FirstStart(database: database, hasher: hasher, audit: trail)
     }
 }

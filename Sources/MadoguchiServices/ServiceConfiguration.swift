@@ -65,6 +65,10 @@ public struct ServiceConfiguration: Sendable {
     /// Printed on the checklists and receipts (C8).
     public var cityName = "西東京市"
     public var officeName = "市民課"
+    /// Handing a card over needs a read of it at the counter that matches the entry (#15).
+    /// `MADOGUCHI_HANDOVER_CARD_CHECK=off` for an office without readers (then bulk and API
+    /// handovers work as before).
+    public var handoverCardCheck = true
 
     // MARK: security (#13)
 
@@ -131,6 +135,7 @@ public struct ServiceConfiguration: Sendable {
         if let v = int("MADOGUCHI_BOOKING_ATTEMPTS_PER_CONTACT_DAY"), v > 0 { c.bookingAttemptsPerContactPerDay = v }
         if let v = int("MADOGUCHI_BOOKING_LOOKUPS_PER_ADDRESS_HOUR"), v > 0 { c.bookingLookupsPerAddressPerHour = v }
         if let v = int("MADOGUCHI_BOOKINGS_MADE_PER_ADDRESS_HOUR"), v > 0 { c.bookingsMadePerAddressPerHour = v }
+        if environment["MADOGUCHI_HANDOVER_CARD_CHECK"] == "off" { c.handoverCardCheck = false }
         if let v = environment["MADOGUCHI_SNAPSHOT_TIME"] {
             if v == "off" { c.snapshotMinuteOfDay = nil } else if let minute = SlotRule.minute(v), minute < 24 * 60 { c.snapshotMinuteOfDay = minute }
         }

@@ -22,6 +22,9 @@ public enum Permission: String, CaseIterable, Sendable, Codable, Hashable {
     case auditView = "audit.view"
     case usersManage = "users.manage"
     case systemManage = "system.manage"
+    /// A counter terminal's card-reader agent (#15): take read jobs and post what the card says.
+    /// Only the `card-terminal` role has it; a token with this scope can do nothing else.
+    case cardTerminal = "card.terminal"
 
     /// Japanese label for the administration pages.
     public var label: String {
@@ -46,6 +49,7 @@ public enum Permission: String, CaseIterable, Sendable, Codable, Hashable {
         case .auditView: "操作ログの閲覧"
         case .usersManage: "利用者・権限の管理"
         case .systemManage: "システム管理（スナップショット等）"
+        case .cardTerminal: "ICカード読取端末（読取依頼の受信と結果の送信のみ）"
         }
     }
 }

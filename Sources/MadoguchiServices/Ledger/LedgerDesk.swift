@@ -16,6 +16,7 @@ public struct LedgerDesk: Sendable {
     let bookings: BookingStore
     let uploads: ImportUploadStore
     let audit: AuditTrail
+    let cardReads: CardReadJobStore
     let database: Database
     let clock: any TimeSource
     let configuration: ServiceConfiguration
@@ -95,10 +96,16 @@ public struct LedgerDesk: Sendable {
     /// Moves one card to `stage` (C6). `place` (a slot id, or an `A-1-3` code from the API) is
     /// only taken at the inspection of a card that has no place; `via` marks the audit row
     /// (" api", " bulk"). The note is checked here, for every entry point.
+    /// A handover (when `handoverCardCheck` is on) names the read of the card in hand: `cardRead`.
     public func move(_ entry: LedgerEntry, to stage: LedgerStage, note: String, place: StoragePlaceChoice? = nil, expectedVersion: Int? = nil,
-                     via: String = "", caller: Caller) async throws -> LedgerEntry {
+                     via: String = "", cardRead: UUID? = nil, caller: Caller) async throws -> LedgerEntry {
         let note = try LedgerNote.note(note)
         let slotID = try await slotID(for: place, entry: entry, stage: stage)
+        var via = via
+        if stage == .handedOver, entry.stage.canMove(to: stage), configuration.handoverCardCheck {
+            let job = try await confirmedHandover(entry, cardRead: cardRead)
+            via += " card-read=\(job.id.uuidString.prefix(8)) reader=\(job.terminal)"
+        }
         return try await change(entry, caller: caller, action: "ledger.stage") { connection in
             let moved = try await ledger.move(entryID: entry.id, to: stage, note: note, storageSlotID: slotID, expectedVersion: expectedVersion,
                                               staffUserID: caller.userID, now: clock.now(), on: connection)

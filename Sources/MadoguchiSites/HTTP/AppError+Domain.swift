@@ -22,6 +22,13 @@ extension AppError {
             case .capacityBelowBooked: self = .refused(status: .conflict, slug: "capacity-below-booked", message: error.description)
             case .duplicateName: self = .refused(status: .conflict, slug: "duplicate-location", message: error.description)
             }
+        case let error as CardReadError:
+            switch error {
+            case .jobNotFound: self = .notFound
+            case .terminalTaken: self = .refused(status: .forbidden, slug: "terminal-taken", message: error.message)
+            case .invalidTerminalName: self = .invalidInput([.init(field: "terminal", message: error.message)])
+            default: self = .refused(status: .conflict, slug: "card-read-refused", message: error.message)
+            }
         case let limited as RateLimited: self = .tooManyRequests(limited.message)
         case let busy as ServiceBusy: self = .refused(status: .serviceUnavailable, slug: "busy", message: busy.message)
         case is AccessDenied: self = .forbidden
@@ -67,6 +74,8 @@ extension AppError {
         case .notAllowed: return .refused(status: .conflict, slug: "stage-not-allowed", message: error.message)
         case .staleVersion: return .refused(status: .conflict, slug: "stale-version", message: error.message)
         case .placeFull, .noFreePlace: return .refused(status: .conflict, slug: "no-storage-place", message: error.message)
+        case .handoverNeedsCardRead, .cardReadNotUsable: return .refused(status: .conflict, slug: "card-read-required", message: error.message)
+        case .cardMismatch: return .refused(status: .conflict, slug: "card-mismatch", message: error.message)
         default: return .refused(status: .conflict, slug: "ledger-refused", message: error.message)
         }
     }
