@@ -39,13 +39,7 @@ public struct MyNumberCard: Sendable {
     /// The whole read. `pin` is asked for only in `.pin` mode, after the card has been identified
     /// and the tries checked (so the holder is not asked to type into a card that will refuse).
     public mutating func read(unlock: CardUnlock, code: VerificationCodeB?, pin: () throws -> [UInt8]) throws -> CardReading {
-        try select(.jpki, orWrongCard: "JPKIのアプリケーションがありません")
-        try selectFile(0x0006)
-        let token = String(decoding: try readFile(length: 32), as: UTF8.self).trimmingCharacters(in: CharacterSet(charactersIn: " \0"))
-        guard token == Self.cardToken else { throw CardReaderError.wrongCard(token.isEmpty ? "トークンなし" : token) }
-        try selectFile(0x000A)
-        let certificate = try readTLVFile()
-        let certificateExpiry = CalendarDate(try CertificateExpiry.notAfter(der: certificate))
+        let certificateExpiry = try identify()
 
         try select(.text, orWrongCard: "券面事項入力補助APがありません")
         switch unlock {
@@ -176,5 +170,18 @@ public struct MyNumberCard: Sendable {
             throw CardReaderError.unexpected("日付の形式が正しくありません（\(digits.count)桁）")
         }
         return date.description
+    }
+}
+
+extension MyNumberCard {
+    /// Only the JPKI part, needing no secret: is this a My Number card, and until when is its
+    /// user-authentication certificate valid (the terminal's set-up check).
+    public mutating func identify() throws -> CalendarDate {
+        try select(.jpki, orWrongCard: "JPKIのアプリケーションがありません")
+        try selectFile(0x0006)
+        let token = String(decoding: try readFile(length: 32), as: UTF8.self).trimmingCharacters(in: CharacterSet(charactersIn: " \0"))
+        guard token == Self.cardToken else { throw CardReaderError.wrongCard(token.isEmpty ? "トークンなし" : token) }
+        try selectFile(0x000A)
+        return CalendarDate(try CertificateExpiry.notAfter(der: try readTLVFile()))
     }
 }

@@ -1,5 +1,6 @@
 import CPCSCLite
 import Dispatch
+import Foundation
 
 /// The counter's reader through PC/SC (pcsc-lite here; WinSCard has the same calls, names and
 /// status codes, so this file is the whole port). Every call blocks, so they run on one serial
@@ -81,6 +82,22 @@ public final class PCSCReader: @unchecked Sendable {
                 state.dwCurrentState = state.dwEventState & ~DWORD(SCARD_STATE_CHANGED)
                 remaining -= 250
                 if remaining <= 0 { return false }
+            }
+        }
+    }
+
+    /// Waits (at most `seconds`) for a card on `reader` and connects to it. A card just put down
+    /// is present a moment before pcscd has powered it (SCardConnect then says "no card"):
+    /// the connect is retried until the same deadline.
+    public func connectWhenReady(reader: String, seconds: Double) throws -> Connection {
+        let deadline = Date().addingTimeInterval(seconds)
+        guard try waitForCard(reader: reader, seconds: seconds) else { throw CardReaderError.noCard }
+        while true {
+            do {
+                return try connect(reader: reader)
+            } catch CardReaderError.noCard, CardReaderError.cardRemoved {
+                guard Date() < deadline else { throw CardReaderError.noCard }
+                usleep(200_000)
             }
         }
     }

@@ -47,12 +47,14 @@ public enum Sites {
             IntakeController(intake: d.intake, archive: d.archive, renderer: r, clock: clock).routes,
             // card ledger
             LedgerListController(ledger: d.ledger, renderer: r, clock: clock).routes,
-            LedgerCardController(ledger: d.ledger, renderer: r).routes,
+            LedgerCardController(ledger: d.ledger, cardReader: d.cardReader, renderer: r).routes,
             LedgerScanController(ledger: d.ledger, renderer: r).routes,
             LedgerImportController(ledger: d.ledger, renderer: r, maxUploadBytes: c.maxUploadBytes).routes,
             StoragePlacesController(ledger: d.ledger, slots: d.slots, renderer: r).routes,
             RegistryController(ledger: d.ledger, renderer: r).routes,
             LedgerApiController(ledger: d.ledger, maxUploadBytes: c.maxUploadBytes).routes,
+            LedgerCardReadController(ledger: d.ledger, cardReader: d.cardReader, renderer: r, handoverCardCheck: d.configuration.handoverCardCheck).routes,
+            CardTerminalApiController(cardReader: d.cardReader).routes,
             // statistics and operations
             StatisticsController(statistics: d.statistics, renderer: r, clock: clock).routes,
             AuditController(audit: d.audit, renderer: r).routes,

@@ -3,6 +3,9 @@ import MadoguchiDatabase
 import MadoguchiDomain
 
 extension LedgerDesk {
+    /// Whether a handover needs the read of the card in hand (the setting of #15).
+    public var handoverCardCheck: Bool { configuration.handoverCardCheck }
+
     /// The handover rule of #15: the card in hand was read at the counter for this entry within
     /// the last 15 minutes, and its name and birth date are this entry's. Returns that read.
     func confirmedHandover(_ entry: LedgerEntry, cardRead: UUID?) async throws -> CardReadJob {

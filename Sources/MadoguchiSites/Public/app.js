@@ -181,3 +181,30 @@ document.addEventListener("DOMContentLoaded", function () {
     log.insertBefore(item, log.firstChild);
   });
 });
+
+// A card read waiting for the counter's reader (#15): ask for its status every second; when it
+// has finished, put the finished page's result in place (no reload, focus kept, announced by
+// the aria-live region). Without this script the page offers a refresh link.
+document.addEventListener("DOMContentLoaded", function () {
+  var box = document.querySelector("[data-card-job]");
+  if (!box) { return; }
+  var statusURL = box.getAttribute("data-card-job");
+  var tries = 0;
+  async function check() {
+    tries++;
+    try {
+      var response = await fetch(statusURL, { credentials: "same-origin", headers: { "Accept": "application/json" } });
+      if (response.ok) {
+        var status = await response.json();
+        if (status.finished) {
+          var page = await fetch(window.location.pathname, { credentials: "same-origin" });
+          var doc = new DOMParser().parseFromString(await page.text(), "text/html");
+          var fresh = doc.getElementById("card-read-result");
+          if (fresh) { box.replaceWith(fresh); return; }
+        }
+      }
+    } catch (e) { /* the server is away for a moment: keep asking */ }
+    if (tries < 180) { window.setTimeout(check, 1000); }
+  }
+  window.setTimeout(check, 1000);
+});

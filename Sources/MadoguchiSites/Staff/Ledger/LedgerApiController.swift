@@ -74,6 +74,8 @@ struct LedgerApiController {
         let storagePlace: String?
         /// The entry's version as last read: a stale one is refused (409).
         let version: Int?
+        /// A handover: the id of the counter's read of the card in hand (#15).
+        let cardRead: UUID?
     }
 
     /// One stage move (C6) for handheld scanners and scripts: the same rules as the card page.
@@ -84,7 +86,7 @@ struct LedgerApiController {
             throw AppError.invalidInput([.init(field: "stage", message: "stage は \(LedgerStage.allCases.map(\.rawValue).joined(separator: ", ")) のいずれかです。")])
         }
         let moved = try await ledger.move(entry, to: stage, note: body.note ?? "", place: body.storagePlace.map(LedgerDesk.StoragePlaceChoice.code),
-                                          expectedVersion: body.version, via: " api", caller: context.caller)
+                                          expectedVersion: body.version, via: " api", cardRead: body.cardRead, caller: context.caller)
         return try Responses.json(EntryView(moved))
     }
 

@@ -7,6 +7,7 @@ import MadoguchiServices
 /// card data typed from the card, the registry check, the person's bookings, and its PDFs.
 struct LedgerCardController {
     let ledger: LedgerDesk
+    let cardReader: CardReaderDesk
     let renderer: PageRenderer
 
     var routes: GuardedRoutes {
@@ -39,7 +40,7 @@ struct LedgerCardController {
         let entry = card.entry
         var messages = PageMessages(request)
         if let done = request.uri.queryParameters["done"].flatMap({ Self.done[String($0)] }) { messages.flash = done }
-        let model = LedgerModels.Entry(
+        var model = LedgerModels.Entry(
             entry: .init(entry),
             moves: entry.allowedMoves.map { .init(value: $0.rawValue, label: $0.label, needsPlace: $0 == .inspected && entry.storageSlotID == nil) },
             canMove: !entry.allowedMoves.isEmpty, needsPlace: entry.allowedMoves.contains(.inspected) && entry.storageSlotID == nil,
@@ -54,6 +55,18 @@ struct LedgerCardController {
                             certificateExpiry: cardForm?.certificateExpiry ?? entry.certificateExpiry?.description ?? ""),
             errors: problems, canWrite: context.caller.has(.ledgerWrite),
             canApplicant: context.caller.has(.applicantsView) && entry.applicantID != nil)
+        if context.caller.has(.ledgerWrite) {
+            let terminals = try await cardReader.connectedTerminals()
+            model.cardRead = .init(
+                terminals: terminals.map { Choice(value: $0.name, label: $0.reader.isEmpty ? "\($0.name)（リーダー未接続）" : "\($0.name)（\($0.reader)）") },
+                unlocks: CardUnlock.allCases.map { Choice(value: $0.rawValue, label: $0.label, selected: $0 == .verificationCodeB) },
+                purposes: CardReadPurpose.allCases.map { Choice(value: $0.rawValue, label: $0.label, selected: ($0 == .handover) == (entry.stage == .notified)) },
+                recent: try await cardReader.recent(entry).map {
+                    .init(url: "/ledger/entries/\(entry.id)/card-read/\($0.id.uuidString)", at: JapaneseDate.dateTime($0.createdAt), terminal: $0.terminal,
+                          purpose: $0.purpose.label, status: $0.status.label)
+                },
+                handoverCardCheck: ledger.handoverCardCheck)
+        }
         return try renderer.staff("ledger-entry", context, title: "カード \(entry.applicationID)", current: "/ledger", messages: messages,
                                   model, status: status)
     }
@@ -76,7 +89,8 @@ struct LedgerCardController {
         guard let stage = LedgerStage(rawValue: form.text("stage")) else { throw AppError.badRequest("stage") }
         let place = Int64(form.text("slot")).map(LedgerDesk.StoragePlaceChoice.slot)
         return try await change(context, done: "moved") {
-            _ = try await ledger.move($0, to: stage, note: form.text("note"), place: place, expectedVersion: Int(form.text("version")), caller: context.caller)
+            _ = try await ledger.move($0, to: stage, note: form.text("note"), place: place, expectedVersion: Int(form.text("version")),
+                                     cardRead: UUID(uuidString: form.text("cardRead")), caller: context.caller)
         }
     }
 

@@ -227,6 +227,8 @@ enum LedgerModels {
         let errors: [String]
         let canWrite: Bool
         let canApplicant: Bool
+        /// ICカードから読み取る (#15), when the caller may write.
+        var cardRead: CardReadForm?
     }
 
     struct Decoded: PageModel {
