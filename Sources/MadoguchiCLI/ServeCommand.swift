@@ -92,7 +92,7 @@ struct ServeCommand: AsyncParsableCommand {
                 try await staffDesks.firstStart.seedAdministrator()
                 if demo { try await staffDesks.firstStart.seedDemoStaff() }
                 runnable.append(Housekeeping(accounts: staffDesks.accounts, ledger: staffDesks.ledger, slots: staffDesks.slots,
-                                             bookings: staffDesks.booking, logger: logger))
+                                             bookings: staffDesks.booking, cardReader: staffDesks.cardReader, logger: logger))
                 if let nightly = staffDesks.operations.nightlySnapshots(logger: logger) {
                     runnable.append(NightlySnapshotService(nightly: nightly, logger: logger))
                 }
@@ -154,13 +154,15 @@ struct AnchorService: Service {
 }
 
 /// Every ten minutes: deletes expired sessions (the table must not grow with abandoned logins)
-/// and checked imports nobody confirmed within their hour (they hold personal data); plans the
+/// and checked imports nobody confirmed within their hour (they hold personal data), and card
+/// reads older than a day (what the card said is in the ledger once recorded); plans the
 /// slots ahead, so the resident site's calendar rolls forward without a staff member's visit.
 struct Housekeeping: Service {
     let accounts: AccountDesk
     let ledger: LedgerDesk
     let slots: SlotDesk
     let bookings: BookingDesk
+    let cardReader: CardReaderDesk
     let logger: Logger
 
     func run() async throws {
@@ -169,6 +171,7 @@ struct Housekeeping: Service {
             do { try await ledger.purgeExpiredUploads() } catch { logger.warning("import upload purge failed", metadata: ["error": "\(error)"]) }
             do { try await slots.planAhead() } catch { logger.warning("slot planning failed", metadata: ["error": "\(error)"]) }
             do { try await bookings.purgeIdempotencyKeys() } catch { logger.warning("idempotency key purge failed", metadata: ["error": "\(error)"]) }
+            do { try await cardReader.purgeOldReads() } catch { logger.warning("card-read purge failed", metadata: ["error": "\(error)"]) }
             do {
                 try await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(600)) }
             } catch {

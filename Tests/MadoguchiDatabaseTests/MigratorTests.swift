@@ -44,7 +44,7 @@ struct MigratorTests {
             let recorded: [String] = try await client.all("SELECT name FROM schema_migration ORDER BY name", as: (String).self, logger: logger)
             #expect(recorded == files)
             let roles: [String] = try await client.all("SELECT name FROM role ORDER BY sort_order", as: (String).self, logger: logger)
-            #expect(roles == ["administrator", "supervisor", "clerk", "viewer"])
+            #expect(roles == ["administrator", "supervisor", "clerk", "viewer", "card-terminal"])
         }
     }
 

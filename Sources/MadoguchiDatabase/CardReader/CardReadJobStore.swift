@@ -93,6 +93,10 @@ public struct CardReadJobStore: Sendable {
             """, as: (UUID).self, logger: database.logger).count
     }
 
+    public func purge(olderThan cutoff: Date) async throws {
+        try await database.client.execute("DELETE FROM card_read_job WHERE created_at < \(cutoff)", logger: database.logger)
+    }
+
     public func markRecorded(id: UUID, now: Date, on connection: PostgresConnection) async throws {
         try await connection.query("UPDATE card_read_job SET recorded_at = \(now) WHERE id = \(id)", logger: connection.logger)
     }

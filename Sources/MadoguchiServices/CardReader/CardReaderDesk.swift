@@ -98,6 +98,13 @@ public struct CardReaderDesk: Sendable {
         return result
     }
 
+    /// Card reads are working copies: a day after the read they are deleted (what matters is in
+    /// the ledger and the audit log); expired jobs lose any code at once.
+    public func purgeOldReads() async throws {
+        try await jobs.expire(now: clock.now())
+        try await jobs.purge(olderThan: clock.now().addingTimeInterval(-86_400))
+    }
+
     // MARK: the terminal's agent
 
     /// What the agent gets: the job and, for 照合番号B, the code (opened from the row, which
