@@ -164,7 +164,13 @@ struct CardReaderFlowTests {
                 // act: the same card at another person's entry, and the first read reused there
                 let mismatched = try await Self.read(&browser, entryID: other, code: Self.holder.verificationCodeB, purpose: "handover")
                 let reused = try await browser.post("/ledger/entries/\(other)/stage", [("stage", "handed-over"), ("cardRead", jobID)], csrf: mismatched.csrf)
+                // act: the terminal's token tries what only staff may do
+                var api = Browser(staff)
+                let ledgerRead = try await api.json("/api/v1/ledger/20261201000000000000202", token: token)
+                let stageMove = try await api.json("/api/v1/ledger/20261201000000000000203/stage", method: .post, ["stage": "handed-over", "cardRead": jobID],
+                                                   token: token)
                 // check
+                #expect(ledgerRead.status == .forbidden && stageMove.status == .forbidden)
                 #expect(unreadPage.body.contains("ICカードリーダーで読み取り"), "\(unreadPage.body.prefix(1500))")
                 #expect(matched.body.contains("交付済にする"))
                 #expect(handed.location?.contains("done=moved") == true, "\(handed.location ?? "") \(handed.body.prefix(500))")
