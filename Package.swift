@@ -30,6 +30,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", exact: "2.4.1"),
         .package(url: "https://github.com/vapor/multipart-kit.git", exact: "4.7.1"),
         .package(url: "https://github.com/swift-server/async-http-client.git", exact: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", exact: "2.37.6"),
     ],
     targets: [
         // Pure rules and value types: permissions, password policy, identifiers, the privacy guard.
@@ -68,6 +69,16 @@ let package = Package(
         // Handover checklists and receipts (C8): cairo's PDF surface with pango laying out Japanese
         // text in an embedded, subset IPAex font.
         .systemLibrary(name: "CPangoCairo", pkgConfig: "pangocairo", providers: [.apt(["libcairo2-dev", "libpango1.0-dev"])]),
+        // Mail to residents (#16): MIME messages and an SMTP client over SwiftNIO (+ NIOSSL).
+        .target(
+            name: "MadoguchiMail",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // PC/SC (pcsc-lite; WinSCard has the same calls): the counter's card reader.
         .systemLibrary(name: "CPCSCLite", pkgConfig: "libpcsclite", providers: [.apt(["libpcsclite-dev"])]),
         // Reading the My Number card (C7): APDUs, BER-TLV, the certificate's notAfter, try
@@ -136,7 +147,7 @@ let package = Package(
         .target(
             name: "MadoguchiServices",
             dependencies: [
-                "MadoguchiDomain", "MadoguchiDatabase", "MadoguchiArchive", "MadoguchiImaging", "MadoguchiJobs", "MadoguchiReports",
+                "MadoguchiDomain", "MadoguchiDatabase", "MadoguchiArchive", "MadoguchiImaging", "MadoguchiJobs", "MadoguchiReports", "MadoguchiMail",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
@@ -237,7 +248,7 @@ let package = Package(
         .testTarget(
             name: "MadoguchiSitesTests",
             dependencies: [
-                "MadoguchiSites", "MadoguchiServices", "MadoguchiTestSupport", "MadoguchiCLI", "MadoguchiArchive", "MadoguchiDatabase",
+                "MadoguchiSites", "MadoguchiServices", "MadoguchiTestSupport", "MadoguchiCLI", "MadoguchiArchive", "MadoguchiDatabase", "MadoguchiMail",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],

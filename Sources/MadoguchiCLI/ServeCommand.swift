@@ -91,6 +91,7 @@ struct ServeCommand: AsyncParsableCommand {
                 try await staffDesks.audit.sealUnkeyedHead(caller: .system)
                 try await staffDesks.firstStart.seedAdministrator()
                 if demo { try await staffDesks.firstStart.seedDemoStaff() }
+                if staffDesks.mail.isConfigured { runnable.append(MailWorker(mail: staffDesks.mail, logger: logger)) }
                 runnable.append(Housekeeping(accounts: staffDesks.accounts, ledger: staffDesks.ledger, slots: staffDesks.slots,
                                              bookings: staffDesks.booking, cardReader: staffDesks.cardReader, logger: logger))
                 if let nightly = staffDesks.operations.nightlySnapshots(logger: logger) {
@@ -174,6 +175,28 @@ struct Housekeeping: Service {
             do { try await cardReader.purgeOldReads() } catch { logger.warning("card-read purge failed", metadata: ["error": "\(error)"]) }
             do {
                 try await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(600)) }
+            } catch {
+                return
+            }
+        }
+    }
+}
+
+/// Every few seconds: sends what the outbox holds (#16). Each instance runs one; SKIP LOCKED
+/// keeps them from sending a message twice.
+struct MailWorker: Service {
+    let mail: MailDesk
+    let logger: Logger
+
+    func run() async throws {
+        while !Task.isShuttingDownGracefully, !Task.isCancelled {
+            var sent = 0
+            do { sent = try await mail.deliverDue(logger: logger) } catch { logger.warning("mail round failed", metadata: ["error": "\(error)"]) }
+            if sent > 0 { logger.info("mail sent", metadata: ["count": "\(sent)"]) }
+            // A full round may mean more is waiting: the next round sooner.
+            let pause = sent > 0 ? 1 : 5
+            do {
+                try await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(pause)) }
             } catch {
                 return
             }

@@ -79,6 +79,9 @@ public enum DatabaseRoles {
         ("booking_request", "SELECT, INSERT, DELETE"),
         ("rate_limit", "SELECT, INSERT, UPDATE, DELETE"),
         ("lookup_failure", "SELECT, INSERT, UPDATE, DELETE"),
+        // A booking's confirmation is queued in the booking's own transaction (#16); only the
+        // staff side's worker reads and sends it.
+        ("mail_outbox", "INSERT"),
     ]
 
     /// Statements for the owner, after every migration: everything is revoked and granted again
@@ -109,7 +112,8 @@ public enum DatabaseRoles {
             "GRANT USAGE ON SEQUENCE audit_log_id_seq TO \(resident)",
             """
             DO $$ DECLARE s text; BEGIN
-              FOREACH s IN ARRAY ARRAY[pg_get_serial_sequence('booking', 'id'), pg_get_serial_sequence('booking_event', 'id')] LOOP
+              FOREACH s IN ARRAY ARRAY[pg_get_serial_sequence('booking', 'id'), pg_get_serial_sequence('booking_event', 'id'),
+                                   pg_get_serial_sequence('mail_outbox', 'id')] LOOP
                 IF s IS NOT NULL THEN EXECUTE format('GRANT USAGE ON SEQUENCE %s TO \(resident)', s); END IF;
               END LOOP;
             END $$

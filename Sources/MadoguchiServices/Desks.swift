@@ -5,6 +5,7 @@ import MadoguchiArchive
 import MadoguchiDatabase
 import MadoguchiDomain
 import MadoguchiImaging
+import MadoguchiMail
 
 /// Every desk of the use-case layer, built once per process from the configuration, the
 /// database, the blob store and a clock. The sites, the command line and the background workers
@@ -21,6 +22,7 @@ public struct Desks: Sendable {
     public let operations: OperationsDesk
     public let audit: AuditDesk
     public let cardReader: CardReaderDesk
+    public let mail: MailDesk
     public let firstStart: FirstStart
     public let clock: any TimeSource
     /// The database role these desks connect as: the resident site's desks never plan slots
@@ -48,8 +50,15 @@ public struct Desks: Sendable {
         // A bad pattern in the configuration must stop the start, not silently refuse every scan.
         let qrFormat = try QRPayloadFormat(pattern: configuration.qrPattern)
         let limiter = RateLimiter(database: database, secrets: secrets)
+        let outbox = MailOutboxStore(database: database)
+        let composer = BookingMail(office: .init(cityName: configuration.cityName, officeName: configuration.officeName,
+                                                 residentSiteURL: configuration.residentSiteURL, signature: configuration.mailSignature))
+        // A relay URL that does not parse must stop the start, not silently keep every mail.
+        let smtp = try configuration.smtpURL.map { try SMTPSettings(url: $0, trustRootsFile: configuration.smtpCAFile) }
+        mail = MailDesk(outbox: outbox, clock: clock, settings: smtp, sender: configuration.mailFrom, replyTo: configuration.mailReplyTo)
         booking = BookingDesk(bookings: bookingStore, slots: slotStore, ledger: ledgerStore, registry: registry, limiter: limiter,
-                              lookupFailures: LookupFailures(database: database, secrets: secrets), audit: trail, database: database, clock: clock, configuration: configuration, feed: BookingFeed(database: database))
+                              lookupFailures: LookupFailures(database: database, secrets: secrets), audit: trail, database: database, clock: clock, configuration: configuration, feed: BookingFeed(database: database),
+                              outbox: outbox, composer: composer)
         slots = SlotDesk(slots: slotStore, audit: trail, database: database, clock: clock, plansSlots: role != .resident)
         let decoding = DecodePool(workers: configuration.decodeWorkers, queueLimit: configuration.decodeQueue,
                                   maxWait: .seconds(configuration.decodeMaxWaitSeconds))

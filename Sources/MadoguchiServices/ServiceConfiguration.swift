@@ -70,6 +70,19 @@ public struct ServiceConfiguration: Sendable {
     /// handovers work as before).
     public var handoverCardCheck = true
 
+    // MARK: mail (#16)
+
+    /// The relay, `smtp://user:pass@host:587` or `smtps://…:465`; nil: nothing is sent.
+    public var smtpURL: String?
+    /// PEM file of the CA that signed the relay's certificate (else the system trust store).
+    public var smtpCAFile: String?
+    public var mailFrom = "no-reply@madoguchi.invalid"
+    public var mailReplyTo: String?
+    /// The closing block of every mail (phone, hours), `\n` for line breaks.
+    public var mailSignature = ""
+    /// The resident site as residents reach it, for the change/cancel link in mails.
+    public var residentSiteURL = ""
+
     // MARK: security (#13)
 
     /// Where this host keeps copies of the audit head (`head`, `anchors.log`); default
@@ -136,6 +149,12 @@ public struct ServiceConfiguration: Sendable {
         if let v = int("MADOGUCHI_BOOKING_LOOKUPS_PER_ADDRESS_HOUR"), v > 0 { c.bookingLookupsPerAddressPerHour = v }
         if let v = int("MADOGUCHI_BOOKINGS_MADE_PER_ADDRESS_HOUR"), v > 0 { c.bookingsMadePerAddressPerHour = v }
         if environment["MADOGUCHI_HANDOVER_CARD_CHECK"] == "off" { c.handoverCardCheck = false }
+        if let v = environment["MADOGUCHI_SMTP_URL"], !v.isEmpty { c.smtpURL = v }
+        if let v = environment["MADOGUCHI_SMTP_CA_FILE"], !v.isEmpty { c.smtpCAFile = v }
+        if let v = environment["MADOGUCHI_MAIL_FROM"], !v.isEmpty { c.mailFrom = v }
+        if let v = environment["MADOGUCHI_MAIL_REPLY_TO"], !v.isEmpty { c.mailReplyTo = v }
+        if let v = environment["MADOGUCHI_MAIL_SIGNATURE"] { c.mailSignature = v.replacingOccurrences(of: "\\n", with: "\n") }
+        if let v = environment["MADOGUCHI_RESIDENT_URL"] { c.residentSiteURL = v }
         if let v = environment["MADOGUCHI_SNAPSHOT_TIME"] {
             if v == "off" { c.snapshotMinuteOfDay = nil } else if let minute = SlotRule.minute(v), minute < 24 * 60 { c.snapshotMinuteOfDay = minute }
         }

@@ -36,7 +36,7 @@ public enum Sites {
             try ApiController(accounts: d.accounts).routes,
             // bookings
             BookingsDayController(booking: d.booking, slots: d.slots, renderer: r, clock: clock, configuration: c).routes,
-            BookingController(booking: d.booking, slots: d.slots, renderer: r, clock: clock).routes,
+            BookingController(booking: d.booking, slots: d.slots, mail: d.mail, renderer: r, clock: clock).routes,
             SlotAdminController(slots: d.slots, renderer: r, clock: clock).routes,
             SlotApiController(slots: d.slots, clock: clock).routes,
             BookingApiController(booking: d.booking).routes,

@@ -20,8 +20,17 @@ public struct BookingDesk: Sendable {
     let configuration: ServiceConfiguration
     /// The live feed of changes for the day view (A5), one per process.
     let feed: BookingFeed
+    /// Mail to the resident, queued in the change's transaction (#16).
+    let outbox: MailOutboxStore
+    let composer: BookingMail
     /// Idempotency keys of booking requests (#14).
     let requests = BookingRequestStore()
+
+    /// Queues `kind` for `booking` when it has an address (inside the caller's transaction).
+    func notify(_ kind: OutgoingMail.Kind, _ booking: Booking, on connection: PostgresConnection) async throws {
+        guard let mail = composer.mail(kind, booking) else { return }
+        try await outbox.enqueue(mail, now: clock.now(), on: connection)
+    }
 
     public enum Outcome: Sendable {
         case booked(Booking)
@@ -89,6 +98,7 @@ public struct BookingDesk: Sendable {
             if let idempotencyKey {
                 try await requests.record(idempotencyKey, fingerprint: fingerprint, bookingID: booking.id, now: now, on: connection)
             }
+            try await notify(.bookingConfirmation, booking, on: connection)
             return booking
         }
         if let booking { return .booked(booking) }
@@ -127,6 +137,7 @@ public struct BookingDesk: Sendable {
             try await bookings.cancel(bookingID: booking.id, actor: actor, now: clock.now(), on: connection)
             try await audit.record(caller, "booking.cancel", recordType: "booking", recordID: String(booking.id),
                                    detail: caller.isResident ? "by=resident" : "by=staff", on: connection)
+            try await notify(.bookingCancelled, booking, on: connection)
         }
     }
 
@@ -136,6 +147,7 @@ public struct BookingDesk: Sendable {
             let moved = try await bookings.move(bookingID: booking.id, to: slotID, actor: actor, now: clock.now(), on: connection)
             try await audit.record(caller, "booking.move", recordType: "booking", recordID: String(booking.id),
                                    detail: "slot=\(booking.slotID)->\(slotID)", on: connection)
+            try await notify(.bookingMoved, moved, on: connection)
             return moved
         }
     }

@@ -8,6 +8,7 @@ import MadoguchiServices
 struct BookingController {
     let booking: BookingDesk
     let slots: SlotDesk
+    let mail: MailDesk
     let renderer: PageRenderer
     let clock: any TimeSource
 
@@ -124,9 +125,16 @@ struct BookingController {
             }
             return .init(message: check.staffMessage, ready: check.isReady, entryID: entryID)
         }
-        let model = BookingsModels.Page(booking: detail, form: values, fieldErrors: FieldProblem.byField(problems), errors: problems.map(\.message),
+        let deliveries = try await mail.deliveries(bookingID: b.id).map {
+            BookingsModels.Delivery(kind: OutgoingMail.Kind(rawValue: $0.kind)?.label ?? $0.kind, recipient: $0.recipient, status: $0.statusLabel,
+                                    createdAt: JapaneseDate.dateTime($0.createdAt), sentAt: $0.sentAt.map(JapaneseDate.dateTime) ?? "",
+                                    error: $0.lastError ?? "")
+        }
+        var model = BookingsModels.Page(booking: detail, form: values, fieldErrors: FieldProblem.byField(problems), errors: problems.map(\.message),
                                         canWrite: canWrite, isPickup: b.purpose == .pickup, moveOptions: moveOptions, ledger: ledger,
                                         registry: match.map(RegistryView.init))
+        model.deliveries = deliveries
+        model.mailConfigured = mail.isConfigured
         return try renderer.staff("booking", context, title: "予約 \(b.displayCode)", current: "/bookings", messages: PageMessages(request),
                                   model, status: status)
     }

@@ -164,6 +164,15 @@ enum BookingsModels {
         let label: String
     }
 
+    struct Delivery: PageModel {
+        let kind: String
+        let recipient: String
+        let status: String
+        let createdAt: String
+        let sentAt: String
+        let error: String
+    }
+
     struct Page: PageModel {
         let booking: Detail
         let form: [String: String]
@@ -174,6 +183,9 @@ enum BookingsModels {
         let moveOptions: [MoveOption]
         let ledger: LedgerNote?
         let registry: RegistryView?
+        /// The mails about this booking and how each went (#16).
+        var deliveries: [Delivery] = []
+        var mailConfigured = false
     }
 }
 
