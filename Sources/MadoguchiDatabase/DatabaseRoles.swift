@@ -119,6 +119,7 @@ public enum DatabaseRoles {
             END $$
             """,
             "GRANT EXECUTE ON FUNCTION pickup_verdict(text, text, date) TO \(resident)",
+            "GRANT EXECUTE ON FUNCTION card_status_verdict(text, date) TO \(resident)",
         ]
         return statements
     }

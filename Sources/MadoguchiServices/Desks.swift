@@ -23,6 +23,7 @@ public struct Desks: Sendable {
     public let audit: AuditDesk
     public let cardReader: CardReaderDesk
     public let mail: MailDesk
+    public let cardStatus: CardStatusDesk
     public let firstStart: FirstStart
     public let clock: any TimeSource
     /// The database role these desks connect as: the resident site's desks never plan slots
@@ -86,6 +87,7 @@ public struct Desks: Sendable {
                                     monitoring: MonitoringStore(database: database), blobs: blobs, audit: trail, database: database, clock: clock,
                                     configuration: configuration, schedule: MaintenanceSchedule(store: maintenance))
         audit = AuditDesk(audit: trail, configuration: configuration)
+        cardStatus = CardStatusDesk(ledger: ledgerStore, limiter: limiter, audit: trail, clock: clock, configuration: configuration)
         cardReader = CardReaderDesk(jobs: CardReadJobStore(database: database), ledger: ledger, ledgerStore: ledgerStore, registry: registry,
                                     secrets: secrets, audit: trail, database: database, clock: clock)
         firstStart = FirstStart(database: database, hasher: hasher, audit: trail)

@@ -86,6 +86,7 @@ public enum Sites {
             AssetsController(assets: env.assets).routes,
             ResidentBookingController(booking: d.booking, slots: d.slots, operations: d.operations, renderer: r, clock: clock, tls: c.tlsEnabled).routes,
             ResidentReservationController(booking: d.booking, renderer: r, clock: clock, tls: c.tlsEnabled).routes,
+            CardStatusController(cardStatus: d.cardStatus, renderer: r, tls: c.tlsEnabled).routes,
             PublicApiController(booking: d.booking, slots: d.slots, clock: clock).routes,
         ] {
             guardian.register(routes, on: router, catalog: &catalog)

@@ -293,6 +293,13 @@ public struct LedgerStore: Sendable {
 
     /// The same check through `pickup_verdict`, the one way the public site's role reaches the
     /// ledger: the answer is a word, never the entry.
+    /// "Is my card ready?" (#16): one word, through the function the resident role may call.
+    public func cardStatus(applicationID: String, birthDate: CalendarDate) async throws -> CardStatus {
+        let word = try await database.client.first("SELECT card_status_verdict(\(applicationID), \(birthDate.description)::date)",
+                                                   as: (String).self, logger: logger)
+        return CardStatus(rawValue: word ?? "") ?? .notFound
+    }
+
     public func pickupVerdict(applicationID: String, kanaKey: String, birthDate: String, on executor: some SQLExecutor) async throws -> PickupCheck {
         let word = try await executor.first("SELECT pickup_verdict(\(applicationID), \(kanaKey), \(birthDate)::date)",
                                             as: (String).self, logger: logger)

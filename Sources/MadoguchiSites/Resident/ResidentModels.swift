@@ -162,6 +162,14 @@ enum ResidentModels {
         let flash: String
     }
 
+    /// "Is my card ready?" (#16): the form, and the one answer.
+    struct CardStatusPage: PageModel {
+        var applicationId = ""
+        var answer = ""
+        var ready = false
+        var errors: [String] = []
+    }
+
     struct Lookup: PageModel {
         let error: String
         let code: String
