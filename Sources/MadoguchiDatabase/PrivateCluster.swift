@@ -255,7 +255,7 @@ public struct PrivateCluster: Sendable {
         unix_socket_permissions = 0700
         timezone = 'UTC'
         log_timezone = 'UTC'
-        max_connections = \(unsafeFastMode ? 400 : 100)
+        max_connections = \(unsafeFastMode ? 1000 : 100)
 
         """
         if unsafeFastMode {

@@ -189,7 +189,8 @@ struct StaffBookingTests {
 
     @Test("the day view's event stream delivers a resident's booking live, and replays from Last-Event-ID")
     func liveUpdates() async throws {
-        try await SiteHarness.run { site, staff, resident in
+        // The stream stays open 12 s: a booking on a loaded 2-core run may take several seconds.
+        try await SiteHarness.run(configure: { $0.liveStreamSeconds = 12 }) { site, staff, resident in
             // setup
             let bookable = try await BookableDay.make(site, web: 3, staff: 0)
             try await site.createUser("watcher", roles: ["viewer"])
@@ -197,7 +198,7 @@ struct StaffBookingTests {
             try await browser.login("watcher")
             let since = try await site.stores.bookingFeed.latestEventID()
             let watcher = browser
-            // act: open the stream (it ends after 5 s in tests), and book while it is open
+            // act: open the stream (it ends after 12 s here), and book while it is open
             let stream = Task {
                 var b = watcher
                 // `after` as the page gives it: a slow start of the stream cannot lose the event.

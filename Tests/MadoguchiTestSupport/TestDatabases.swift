@@ -27,9 +27,9 @@ public actor TestDatabases {
     /// would otherwise let a test copy a template that is still being migrated).
     var preparation: Task<Void, any Error>?
     var counter = 0
-    /// How many copies may exist at once: 24 × 3 pools × 4 connections stays under the cluster's
-    /// 400; later callers wait in arrival order.
-    var freeSlots = 24
+    /// How many copies may exist at once: 16 × 3 pools × 4 connections stays far under the
+    /// cluster's 1000 (sites and feeds open more of their own); later callers wait in arrival order.
+    var freeSlots = 16
     var slotWaiters: [CheckedContinuation<Void, Never>] = []
     let logger: Logger = {
         var logger = Logger(label: "madoguchi.test")
@@ -64,7 +64,8 @@ public actor TestDatabases {
         // circuit breaker and fails its queries (the CI failure of stop 21): bound the copies.
         await acquireSlot()
         defer { releaseSlot() }
-        let name = try await createDatabase()
+        let name: String
+        do { name = try await createDatabase() } catch { throw DiagnosedError(error) }
         let databases = SiteDatabases(owner: Database(configuration: configuration(name, role: .owner), logger: logger),
                                       staff: Database(configuration: configuration(name, role: .staff), logger: logger),
                                       resident: Database(configuration: configuration(name, role: .resident), logger: logger))

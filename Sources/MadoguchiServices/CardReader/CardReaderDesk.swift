@@ -124,10 +124,11 @@ public struct CardReaderDesk: Sendable {
         // The wait is real time, not the desk's clock (which tests move by hand).
         let deadline = Date().addingTimeInterval(Double(min(max(wait, 0), Self.maxWaitSeconds)))
         let reader = String(FileValue.text(reader).prefix(200)), agentVersion = String(agentVersion.prefix(40))
+        // One write per poll (the terminal list's "last seen"); the wait below only reads.
+        guard try await jobs.touch(terminal: terminal, accountID: accountID, reader: reader, agentVersion: agentVersion, now: clock.now()) != nil else {
+            throw CardReadError.terminalTaken(terminal)
+        }
         while true {
-            guard try await jobs.touch(terminal: terminal, accountID: accountID, reader: reader, agentVersion: agentVersion, now: clock.now()) != nil else {
-                throw CardReadError.terminalTaken(terminal)
-            }
             try await jobs.expire(now: clock.now())
             if let (job, sealed) = try await jobs.claim(terminal: terminal, now: clock.now()) {
                 let code = try sealed.map { try VerificationCodeB(try secrets.openCardCode($0, jobID: job.id)) }
