@@ -34,7 +34,9 @@ public struct SMTPClient: Sendable {
             }
             _ = try? await session.command("QUIT")
         } catch let error as SMTPError {
-            for index in results.indices where results[index] == .connection("not attempted") { results[index] = error }
+            // A refusal before any message (no STARTTLS, bad credentials) is the relay's or ours,
+            // not the recipients': every message waits for the next round, no address is blamed.
+            for index in results.indices where results[index] == .connection("not attempted") { results[index] = .connection(error.description) }
         } catch {
             for index in results.indices where results[index] == .connection("not attempted") { results[index] = .connection("\(error)") }
         }
@@ -124,7 +126,9 @@ public struct SMTPClient: Sendable {
         }
 
         func deliver(_ message: MailMessage, envelopeFrom: String) async throws {
-            try expect(try await command("MAIL FROM:<\(envelopeFrom)>"), 250)
+            // A refused sender is the office's configuration, not this recipient's fault.
+            let from = try await command("MAIL FROM:<\(envelopeFrom)>")
+            guard from.code == 250 else { throw SMTPError.connection("the relay refused the sender: \(from.code) \(from.lines.joined(separator: " "))") }
             let rcpt = try await command("RCPT TO:<\(message.to)>")
             guard rcpt.code == 250 || rcpt.code == 251 else { throw rcpt.error }
             try expect(try await command("DATA"), 354)

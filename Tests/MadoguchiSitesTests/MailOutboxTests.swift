@@ -110,6 +110,27 @@ struct MailOutboxTests {
         }
     }
 
+    @Test("a relay that offers no STARTTLS gets nothing: the mail waits, no address is blamed")
+    func noStartTLS() async throws {
+        let server = try await TestSMTP.start()
+        defer { server.stop() }
+        try await SiteHarness.run(configure: { $0.service.smtpURL = "smtp://localhost:\(server.port)" }) { site, _, resident in
+            // setup
+            let day = try await BookableDay.make(site, web: 2, staff: 0)
+            _ = try await Self.book(resident, day, 1, email: "taro@example.jp")
+            // act
+            let sent = try await site.desks.mail.deliverDue(logger: Self.logger)
+            // check
+            let received = try server.messages()
+            #expect(sent == 0 && received.isEmpty)
+            let row = try await site.stores.database.client.first("SELECT status, last_error FROM mail_outbox", as: (String, String?).self,
+                                                                 logger: site.stores.logger)
+            #expect(row?.0 == "pending" && row?.1?.contains("STARTTLS") == true)
+            let suppressed = try await site.stores.database.client.first("SELECT count(*) FROM mail_suppression", as: (Int).self, logger: site.stores.logger)
+            #expect(suppressed == 0)
+        }
+    }
+
     @Test("two instances sending at once deliver each message exactly once")
     func twoInstances() async throws {
         let server = try await TestSMTP.start()
