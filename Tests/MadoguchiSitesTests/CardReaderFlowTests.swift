@@ -26,6 +26,21 @@ struct CardReaderFlowTests {
             """, as: (Int64).self, logger: site.stores.logger)!
     }
 
+    /// A clerk, and the counter terminal's account (role card-terminal) with its token.
+    static func accounts(_ site: SiteHarness) async throws -> String {
+        try await site.createUser("clerk", roles: ["clerk"])
+        let terminalID = try await site.createUser("counter1", roles: ["card-terminal"], mfa: false)
+        return try await site.stores.tokens.create(userID: terminalID, name: "counter-1", scopes: [.cardTerminal], expiresAt: nil,
+                                                   on: site.stores.database.client).token
+    }
+
+    /// A folder for the agent's token file and log (the caller removes it).
+    static func agentFolder() throws -> URL {
+        let folder = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("agent-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return folder
+    }
+
     /// The agent as a counter terminal runs it, on the staff site's real socket; returns its
     /// process and the file its JSON log goes to.
     static func startAgent(_ site: SiteHarness, token: String, folder: URL) async throws -> (Process, URL) {
@@ -45,7 +60,7 @@ struct CardReaderFlowTests {
             try await Task.sleep(for: .milliseconds(100))
         }
         agent.terminate()
-        throw AgentDidNotStart(description: "the agent did not register: \((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
+        throw FixtureError("the agent did not register: \((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
     }
 
     /// Sends a read from the card page and waits (as the page's script does) until it has ended.
@@ -68,14 +83,10 @@ struct CardReaderFlowTests {
         try await SiteHarness.run(live: true) { site, staff, _ in
             try await VirtualCard.with(Self.holder) { card in
                 // setup
-                let folder = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("agent-\(UUID().uuidString.prefix(8))")
-                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-                defer { try? FileManager.default.removeItem(at: folder) }
-                try await site.createUser("clerk", roles: ["clerk"])
-                let terminalID = try await site.createUser("counter1", roles: ["card-terminal"], mfa: false)
-                let token = try await site.stores.tokens.create(userID: terminalID, name: "counter-1", scopes: [.cardTerminal], expiresAt: nil,
-                                                                on: site.stores.database.client).token
+                let token = try await Self.accounts(site)
                 let entryID = try await Self.entry(site, applicationID: "20261201000000000000201", name: "高崎　美咲", birthDate: "1987-08-29")
+                let folder = try Self.agentFolder()
+                defer { try? FileManager.default.removeItem(at: folder) }
                 let (agent, log) = try await Self.startAgent(site, token: token, folder: folder)
                 defer { agent.terminate(); agent.waitUntilExit() }
                 var browser = Browser(staff)
@@ -138,15 +149,11 @@ struct CardReaderFlowTests {
         try await SiteHarness.run(live: true) { site, staff, _ in
             try await VirtualCard.with(Self.holder) { _ in
                 // setup
-                let folder = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("agent-\(UUID().uuidString.prefix(8))")
-                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-                defer { try? FileManager.default.removeItem(at: folder) }
-                try await site.createUser("clerk", roles: ["clerk"])
-                let terminalID = try await site.createUser("counter1", roles: ["card-terminal"], mfa: false)
-                let token = try await site.stores.tokens.create(userID: terminalID, name: "counter-1", scopes: [.cardTerminal], expiresAt: nil,
-                                                                on: site.stores.database.client).token
+                let token = try await Self.accounts(site)
                 let mine = try await Self.entry(site, applicationID: "20261201000000000000202", name: "高崎　美咲", birthDate: "1987-08-29")
                 let other = try await Self.entry(site, applicationID: "20261201000000000000203", name: "高崎　美咲", birthDate: "1988-08-29")
+                let folder = try Self.agentFolder()
+                defer { try? FileManager.default.removeItem(at: folder) }
                 let (agent, _) = try await Self.startAgent(site, token: token, folder: folder)
                 defer { agent.terminate(); agent.waitUntilExit() }
                 var browser = Browser(staff)
@@ -182,8 +189,4 @@ struct CardReaderFlowTests {
             }
         }
     }
-}
-
-struct AgentDidNotStart: Error, CustomStringConvertible {
-    let description: String
 }

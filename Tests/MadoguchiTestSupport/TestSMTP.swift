@@ -35,7 +35,7 @@ public final class TestSMTP: Sendable {
                 let cert = folder.appendingPathComponent("cert.pem").path, key = folder.appendingPathComponent("key.pem").path
                 let made = try ProcessRunner.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=localhost",
                                                   "-addext", "subjectAltName=DNS:localhost", "-keyout", key, "-out", cert])
-                guard made.status == 0 else { throw SMTPTestError(description: "openssl: \(made.output)") }
+                guard made.status == 0 else { throw FixtureError("openssl: \(made.output)") }
                 options += " --cert '\(cert)' --key '\(key)'"
                 certificate = cert
             }
@@ -57,7 +57,7 @@ public final class TestSMTP: Sendable {
                 }
                 usleep(100_000)
             }
-            throw SMTPTestError(description: "the SMTP server did not start: \((try? String(contentsOfFile: out, encoding: .utf8)) ?? "")")
+            throw FixtureError("the SMTP server did not start: \((try? String(contentsOfFile: out, encoding: .utf8)) ?? "")")
         }
     }
 
@@ -80,8 +80,4 @@ public final class TestSMTP: Sendable {
         }
         try? FileManager.default.removeItem(at: folder)
     }
-}
-
-public struct SMTPTestError: Error, CustomStringConvertible {
-    public let description: String
 }

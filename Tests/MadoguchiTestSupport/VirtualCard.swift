@@ -76,16 +76,16 @@ public final class VirtualCard: Sendable {
     @discardableResult
     public func command(_ line: String) throws -> [String: Any] {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw CardTestError("socket") }
+        guard fd >= 0 else { throw FixtureError("socket") }
         defer { close(fd) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(controlPort).bigEndian)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let connected = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-        guard connected == 0 else { throw CardTestError("the emulator's control port does not answer") }
+        guard connected == 0 else { throw FixtureError("the emulator's control port does not answer") }
         let bytes = Array((line + "\n").utf8)
-        guard write(fd, bytes, bytes.count) == bytes.count else { throw CardTestError("write") }
+        guard write(fd, bytes, bytes.count) == bytes.count else { throw FixtureError("write") }
         var answer: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65536)
         while !answer.contains(0x0A) {
@@ -93,7 +93,7 @@ public final class VirtualCard: Sendable {
             guard n > 0 else { break }
             answer += buffer.prefix(n)
         }
-        guard let object = try JSONSerialization.jsonObject(with: Data(answer)) as? [String: Any] else { throw CardTestError("bad answer") }
+        guard let object = try JSONSerialization.jsonObject(with: Data(answer)) as? [String: Any] else { throw FixtureError("bad answer") }
         return object
     }
 
@@ -152,7 +152,7 @@ public final class VirtualCard: Sendable {
             }
             usleep(100_000)
         }
-        throw CardTestError("the card emulator did not start: \((try? String(contentsOfFile: out, encoding: .utf8)) ?? "")")
+        throw FixtureError("the card emulator did not start: \((try? String(contentsOfFile: out, encoding: .utf8)) ?? "")")
     }
 }
 
@@ -166,7 +166,7 @@ final class PCSCStart: @unchecked Sendable {
         defer { lock.unlock() }
         guard !done else { return }
         let result = try ProcessRunner.run([VirtualCard.directory.appendingPathComponent("start-pcsc.sh").path])
-        guard result.status == 0 else { throw CardTestError("pcscd with vpcd did not start: \(result.output)") }
+        guard result.status == 0 else { throw FixtureError("pcscd with vpcd did not start: \(result.output)") }
         done = true
     }
 }
@@ -186,7 +186,8 @@ actor ReaderLock {
     }
 }
 
-public struct CardTestError: Error, CustomStringConvertible {
+/// A test fixture (emulator, SMTP server, agent) that would not start or answer.
+public struct FixtureError: Error, CustomStringConvertible {
     public let description: String
-    init(_ description: String) { self.description = description }
+    public init(_ description: String) { self.description = description }
 }
