@@ -42,6 +42,9 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Child processes without Foundation's Process (see ProcessRunner), and blocking work off
+        // the concurrency pool.
+        .target(name: "MadoguchiProcess", swiftSettings: swiftSettings),
         // Content-addressed blob storage of document images (SHA-256), behind small interfaces:
         // files under the storage folder, or an S3-compatible bucket (SigV4 over AsyncHTTPClient).
         .target(
@@ -108,7 +111,7 @@ let package = Package(
         // Scanned-form decoding, limits and PNG previews/thumbnails.
         .target(
             name: "MadoguchiImaging",
-            dependencies: ["MadoguchiDomain", "CImaging", "CLibQREncode", "CLibZBar", "CPopplerGlib"],
+            dependencies: ["MadoguchiDomain", "MadoguchiProcess", "CImaging", "CLibQREncode", "CLibZBar", "CPopplerGlib"],
             swiftSettings: swiftSettings
         ),
         // Reports: CSV in UTF-8 with BOM or CP932 (iconv), streamed, and read back for imports;
@@ -123,7 +126,7 @@ let package = Package(
         .target(
             name: "MadoguchiJobs",
             dependencies: [
-                "MadoguchiDomain", "MadoguchiDatabase", "MadoguchiArchive", "MadoguchiReports",
+                "MadoguchiDomain", "MadoguchiDatabase", "MadoguchiProcess", "MadoguchiArchive", "MadoguchiReports",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -134,7 +137,7 @@ let package = Package(
         .target(
             name: "MadoguchiDatabase",
             dependencies: [
-                "MadoguchiDomain",
+                "MadoguchiDomain", "MadoguchiProcess",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -148,6 +151,7 @@ let package = Package(
             name: "MadoguchiServices",
             dependencies: [
                 "MadoguchiDomain", "MadoguchiDatabase", "MadoguchiArchive", "MadoguchiImaging", "MadoguchiJobs", "MadoguchiReports", "MadoguchiMail",
+                "MadoguchiProcess",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
@@ -203,7 +207,7 @@ let package = Package(
         // Shared test fixtures: a throwaway private cluster and template databases.
         .target(
             name: "MadoguchiTestSupport",
-            dependencies: ["MadoguchiDatabase", "MadoguchiDomain", "MadoguchiArchive"],
+            dependencies: ["MadoguchiDatabase", "MadoguchiDomain", "MadoguchiArchive", "MadoguchiProcess"],
             path: "Tests/MadoguchiTestSupport",
             swiftSettings: swiftSettings
         ),
@@ -221,12 +225,12 @@ let package = Package(
         ),
         .testTarget(
             name: "MadoguchiImagingTests",
-            dependencies: ["MadoguchiImaging", "MadoguchiDomain"],
+            dependencies: ["MadoguchiImaging", "MadoguchiDomain", "MadoguchiProcess"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "MadoguchiDatabaseTests",
-            dependencies: ["MadoguchiDatabase", "MadoguchiTestSupport"],
+            dependencies: ["MadoguchiDatabase", "MadoguchiProcess", "MadoguchiTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -236,7 +240,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MadoguchiReportsTests",
-            dependencies: ["MadoguchiReports", "MadoguchiDomain"],
+            dependencies: ["MadoguchiReports", "MadoguchiDomain", "MadoguchiProcess"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -248,7 +252,7 @@ let package = Package(
         .testTarget(
             name: "MadoguchiSitesTests",
             dependencies: [
-                "MadoguchiSites", "MadoguchiServices", "MadoguchiTestSupport", "MadoguchiCLI", "MadoguchiArchive", "MadoguchiDatabase", "MadoguchiMail",
+                "MadoguchiSites", "MadoguchiServices", "MadoguchiTestSupport", "MadoguchiCLI", "MadoguchiArchive", "MadoguchiDatabase", "MadoguchiMail", "MadoguchiProcess",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],

@@ -1,4 +1,5 @@
 import Foundation
+import MadoguchiProcess
 import PostgresNIO
 
 /// The libpq settings for running pg_dump / pg_restore / psql against the app's database: the

@@ -1,4 +1,5 @@
 import Foundation
+import MadoguchiProcess
 import Logging
 import PostgresNIO
 

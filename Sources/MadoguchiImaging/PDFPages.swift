@@ -1,4 +1,5 @@
 import Foundation
+import MadoguchiProcess
 
 /// The pages of an uploaded PDF, rendered one at a time (#13). With a `PDFPageWorker` every
 /// poppler call — reading the page list, rendering each page — runs in a child process with its
@@ -113,17 +114,11 @@ public struct PDFPageWorker: Sendable {
 
     /// Runs the worker; a kill by the processor-time limit (SIGXCPU/SIGKILL) is `tooSlow`.
     func run(_ arguments: [String], cpu: Int, page: Int) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", "ulimit -t \(max(1, cpu)); ulimit -v \(memoryMegabytes * 1024); exec \"$0\" worker \"$@\"", executable] + arguments
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        if process.terminationReason == .uncaughtSignal {
+        let result = try ProcessRunner.run(["/bin/sh", "-c", "ulimit -t \(max(1, cpu)); ulimit -v \(memoryMegabytes * 1024); exec \"$0\" worker \"$@\"",
+                                            executable] + arguments, errors: .discarded)
+        if result.signal != nil {
             throw ImagingError.tooSlow(seconds: cpu)
         }
-        guard process.terminationStatus == 0 else { throw PDFRasterizeError.renderFailed(page: max(page, 1)) }
+        guard result.status == 0 else { throw PDFRasterizeError.renderFailed(page: max(page, 1)) }
     }
 }

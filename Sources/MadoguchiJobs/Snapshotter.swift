@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import MadoguchiProcess
 import Logging
 import MadoguchiArchive
 import MadoguchiDatabase

@@ -1,11 +1,12 @@
 import Foundation
+import MadoguchiProcess
 import MadoguchiImaging
 import Testing
 
 @Suite("QR codes on booking confirmations")
 struct QRCodeTests {
     @Test("a booking code encoded by libqrencode is read back by zbar, the decoder scanners use")
-    func roundTrip() throws {
+    func roundTrip() async throws {
         // setup
         let text = "QRTUV-WXY34"
         let code = try QRCode(text)
@@ -13,16 +14,10 @@ struct QRCodeTests {
         defer { try? FileManager.default.removeItem(at: file) }
         try code.pgm(pixelsPerModule: 4).write(to: file)
         // act
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/zbarimg")
-        process.arguments = ["--nodbus", "--quiet", "--raw", file.path]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        process.waitUntilExit()
-        let decoded = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let result = try await ProcessRunner.runOffPool(["/usr/bin/zbarimg", "--nodbus", "--quiet", "--raw", file.path], errors: .discarded)
+        let decoded = result.output
         // check
-        #expect(process.terminationStatus == 0)
+        #expect(result.status == 0)
         #expect(decoded.trimmingCharacters(in: .whitespacesAndNewlines) == text)
     }
 

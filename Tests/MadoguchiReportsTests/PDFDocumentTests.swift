@@ -1,4 +1,5 @@
 import Foundation
+import MadoguchiProcess
 import MadoguchiDomain
 import MadoguchiReports
 import Testing
@@ -170,16 +171,6 @@ enum PDFTools {
             .appendingPathComponent("madoguchi-\(UUID().uuidString).pdf")
         try pdf.write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
-
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = arguments + [file.path] + trailing
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        // Drain before waiting: a full pipe would block the child forever.
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: output, as: UTF8.self)
+        return try ProcessRunner.run([tool] + arguments + [file.path] + trailing, errors: .discarded).output
     }
 }

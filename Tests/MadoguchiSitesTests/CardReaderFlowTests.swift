@@ -1,6 +1,7 @@
 import Foundation
 import MadoguchiDatabase
 import MadoguchiDomain
+import MadoguchiProcess
 import MadoguchiTestSupport
 import Testing
 
@@ -43,23 +44,17 @@ struct CardReaderFlowTests {
 
     /// The agent as a counter terminal runs it, on the staff site's real socket; returns its
     /// process and the file its JSON log goes to.
-    static func startAgent(_ site: SiteHarness, token: String, folder: URL) async throws -> (Process, URL) {
+    static func startAgent(_ site: SiteHarness, token: String, folder: URL) async throws -> (ChildProcess, URL) {
         let tokenFile = folder.appendingPathComponent("token")
         try Data(token.utf8).write(to: tokenFile)
         let log = folder.appendingPathComponent("agent.log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
-        let agent = Process()
-        agent.executableURL = URL(fileURLWithPath: agentBinary)
-        agent.arguments = ["--server", "http://127.0.0.1:\(site.livePort!)", "--terminal", "counter-1", "--reader", VirtualCard.readerName,
-                           "--token-file", tokenFile.path, "--card-wait", "5"]
-        agent.standardError = try FileHandle(forWritingTo: log)
-        agent.standardOutput = FileHandle.nullDevice
-        try agent.run()
+        let agent = try ChildProcess([agentBinary, "--server", "http://127.0.0.1:\(site.livePort!)", "--terminal", "counter-1",
+                                      "--reader", VirtualCard.readerName, "--token-file", tokenFile.path, "--card-wait", "5"], output: log.path)
         for _ in 0..<100 {
             if try await site.desks.cardReader.connectedTerminals().contains(where: { $0.name == "counter-1" }) { return (agent, log) }
             try await Task.sleep(for: .milliseconds(100))
         }
-        agent.terminate()
+        agent.kill()
         throw FixtureError("the agent did not register: \((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
     }
 
@@ -88,7 +83,7 @@ struct CardReaderFlowTests {
                 let folder = try Self.agentFolder()
                 defer { try? FileManager.default.removeItem(at: folder) }
                 let (agent, log) = try await Self.startAgent(site, token: token, folder: folder)
-                defer { agent.terminate(); agent.waitUntilExit() }
+                defer { agent.kill() }
                 var browser = Browser(staff)
                 try await browser.login("clerk")
                 let code = Self.holder.verificationCodeB
@@ -155,7 +150,7 @@ struct CardReaderFlowTests {
                 let folder = try Self.agentFolder()
                 defer { try? FileManager.default.removeItem(at: folder) }
                 let (agent, _) = try await Self.startAgent(site, token: token, folder: folder)
-                defer { agent.terminate(); agent.waitUntilExit() }
+                defer { agent.kill() }
                 var browser = Browser(staff)
                 try await browser.login("clerk")
                 let page = try await browser.get("/ledger/entries/\(mine)")

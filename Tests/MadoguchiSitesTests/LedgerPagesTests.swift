@@ -1,4 +1,5 @@
 import Foundation
+import MadoguchiProcess
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
@@ -31,19 +32,11 @@ extension Browser {
 }
 
 /// The text of a PDF as `pdftotext` reads it (poppler-utils).
-func pdfText(_ body: ByteBuffer) throws -> String {
+func pdfText(_ body: ByteBuffer) async throws -> String {
     let file = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("mdg-\(UUID().uuidString).pdf")
     try Data(buffer: body).write(to: file)
     defer { try? FileManager.default.removeItem(at: file) }
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/pdftotext")
-    process.arguments = ["-enc", "UTF-8", file.path, "-"]
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return String(decoding: data, as: UTF8.self)
+    return try await ProcessRunner.runOffPool(["/usr/bin/pdftotext", "-enc", "UTF-8", file.path, "-"], errors: .discarded).output
 }
 
 @Suite("Card ledger pages: import, QR, stages, places, PDFs, card data, registry, pickup check (C1-C9, A4)")
@@ -108,7 +101,7 @@ struct LedgerPagesTests {
             let text = String(decoding: utf8Bytes.dropFirst(3), as: UTF8.self)
             #expect(text.components(separatedBy: "\r\n").filter { !$0.isEmpty }.count == 3, "header + the two at-application cards")
             #expect(text.contains("髙橋　﨑子") && text.contains("申請時来庁"))
-            let decoded = TextDecodingForTests.cp932(Data(buffer: cp932.body))
+            let decoded = await TextDecodingForTests.cp932(Data(buffer: cp932.body))
             #expect(decoded?.contains("髙橋　﨑子") == true && decoded?.contains("㈱ミドリ寮①") == true)
             #expect(try await site.auditActions().contains("ledger.export"))
             #expect(try await browser.get("/ledger?page=9223372036854775807").status == .ok, "a huge page number is no crash")
@@ -281,11 +274,11 @@ struct LedgerPagesTests {
                                                   headers: [.cookie: browser.cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")], body: nil)
             // check
             #expect(checklist.headers[.contentType] == "application/pdf")
-            let checklistText = try pdfText(checklist.body)
+            let checklistText = try await pdfText(checklist.body)
             #expect(checklistText.contains("交付チェックリスト"))
             #expect(checklistText.contains("髙橋") && checklistText.contains("﨑子"))
             #expect(checklistText.contains("㈱ミドリ寮①"))
-            let receiptText = try pdfText(receipt.body)
+            let receiptText = try await pdfText(receipt.body)
             #expect(receiptText.contains("受領書") && receiptText.contains("髙橋"))
             #expect(try await site.auditActions().contains("ledger.checklist.export"))
             _ = resident
@@ -335,7 +328,7 @@ struct LedgerPagesTests {
             let day = bookable.day.description
             let batch = try await staff.execute(uri: "/ledger/handovers.pdf?date=\(day)", method: .get,
                                                 headers: [.cookie: browser.cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")], body: nil)
-            let text = try pdfText(batch.body)
+            let text = try await pdfText(batch.body)
             #expect(text.contains("山田") && text.contains("合計 1 件"))
             let bookingPage = try await browser.get(overridden.location ?? "/")
             #expect(bookingPage.body.contains("カード管理簿にこの方のカードがありません"))
@@ -457,18 +450,12 @@ extension StorageStore {
 
 /// CP932 read back by glibc's iconv, independently of the code under test.
 enum TextDecodingForTests {
-    static func cp932(_ data: Data) -> String? {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/iconv")
-        process.arguments = ["-f", "CP932", "-t", "UTF-8"]
-        let input = Pipe(), output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        guard (try? process.run()) != nil else { return nil }
-        input.fileHandleForWriting.write(data)
-        try? input.fileHandleForWriting.close()
-        let result = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return process.terminationStatus == 0 ? String(data: result, encoding: .utf8) : nil
+    static func cp932(_ data: Data) async -> String? {
+        let file = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("mdg-\(UUID().uuidString).csv")
+        guard (try? data.write(to: file)) != nil else { return nil }
+        defer { try? FileManager.default.removeItem(at: file) }
+        guard let result = try? await ProcessRunner.runOffPool(["/usr/bin/iconv", "-f", "CP932", "-t", "UTF-8"], input: file.path, errors: .discarded),
+              result.status == 0 else { return nil }
+        return result.output
     }
 }

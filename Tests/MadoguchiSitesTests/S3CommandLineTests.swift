@@ -1,4 +1,5 @@
 import Foundation
+import MadoguchiProcess
 import Logging
 import MadoguchiArchive
 import MadoguchiDatabase
@@ -35,14 +36,11 @@ struct S3CommandLineTests {
         let token = try await run("token create --login scanner --name station --scope documents.write --scope applicants.write --scope applicants.view --scope documents.view",
                             storage: storage, s3: s3).output.trimmingCharacters(in: .whitespacesAndNewlines)
         let port = Self.freePort()
-        let serve = Process()
-        serve.executableURL = URL(fileURLWithPath: CommandLineTests.binary)
-        serve.arguments = ["serve", "--site", "staff", "--staff-port", String(port), "--storage", storage.path]
-        serve.environment = ProcessInfo.processInfo.environment.merging(TestS3.environment(s3)) { $1 }
+        let environment = ProcessInfo.processInfo.environment.merging(TestS3.environment(s3)) { $1 }
             .merging(["MADOGUCHI_STAFF_HOURS": "always", "MADOGUCHI_SNAPSHOT_TIME": "off", "MADOGUCHI_LOG_LEVEL": "error"]) { $1 }
-        serve.standardOutput = FileHandle.nullDevice
-        try serve.run()
-        defer { serve.terminate(); serve.waitUntilExit() }
+        let serve = try ChildProcess([CommandLineTests.binary, "serve", "--site", "staff", "--staff-port", String(port), "--storage", storage.path],
+                                     environment: environment)
+        defer { serve.kill() }
         let api = "http://127.0.0.1:\(port)/api/v1"
         func curl(_ arguments: String) async throws -> String {
             try await ProcessRunner.runOffPool(["/bin/sh", "-c", "curl -s -H 'Authorization: Bearer \(token)' \(arguments)"]).output
@@ -62,8 +60,7 @@ struct S3CommandLineTests {
         let document = try #require(try JSONSerialization.jsonObject(with: Data(uploaded.utf8)) as? [String: Any], "\(uploaded)")
         let documentID = try #require(document["id"] as? Int, "\(uploaded)")
         let preview = try await curl("-o /dev/null -w '%{http_code} %{content_type}' \(api)/documents/\(documentID)/pages/1/preview")
-        serve.terminate()
-        serve.waitUntilExit()
+        await serve.stop()
         let clean = try await run("verify", storage: storage, s3: s3)
         let store = try S3BlobStore(client: S3Client(location: s3), spoolDirectory: storage.appendingPathComponent("s3-spool"))
         let blobs = try await store.enumerate(after: nil, limit: 100)

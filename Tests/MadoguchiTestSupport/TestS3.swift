@@ -1,4 +1,5 @@
 import Foundation
+import MadoguchiProcess
 import MadoguchiArchive
 import MadoguchiDatabase
 import MadoguchiDomain

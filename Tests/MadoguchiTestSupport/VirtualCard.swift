@@ -1,4 +1,5 @@
 import Foundation
+import MadoguchiProcess
 import MadoguchiDatabase
 #if canImport(Glibc)
 import Glibc
@@ -78,6 +79,10 @@ public final class VirtualCard: Sendable {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw FixtureError("socket") }
         defer { close(fd) }
+        // An emulator that stops answering fails the test in seconds instead of hanging the run.
+        var limit = timeval(tv_sec: 20, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(controlPort).bigEndian)

@@ -1,4 +1,5 @@
 import Foundation
+import MadoguchiProcess
 import MadoguchiDatabase
 import MadoguchiDomain
 
