@@ -78,6 +78,11 @@ public struct BookingStore: Sendable {
         try await bookings("b.id = $1", [id], on: database.client).first
     }
 
+    /// These bookings, read inside the caller's transaction.
+    public func find(ids: [Int64], on connection: PostgresConnection) async throws -> [Booking] {
+        try await bookings("b.id = ANY($1)", [ids], on: connection)
+    }
+
     public func find(code: String) async throws -> Booking? {
         try await bookings("b.code = $1", [code], on: database.client).first
     }

@@ -79,9 +79,12 @@ public enum DatabaseRoles {
         ("booking_request", "SELECT, INSERT, DELETE"),
         ("rate_limit", "SELECT, INSERT, UPDATE, DELETE"),
         ("lookup_failure", "SELECT, INSERT, UPDATE, DELETE"),
-        // A booking's confirmation is queued in the booking's own transaction (#16); only the
-        // staff side's worker reads and sends it.
-        ("mail_outbox", "INSERT"),
+        // A booking's confirmation is queued in the booking's own transaction (#16), and a moved
+        // or cancelled booking's reminder withdrawn there; only the staff side's worker reads
+        // addresses and texts and sends them.
+        ("mail_outbox", "INSERT, SELECT (id, booking_id, kind, status), UPDATE (status)"),
+        // The card-ready agreement given with a booking, and its withdrawal from a mail's link.
+        ("contact_consent", "INSERT, SELECT (id, application_id, withdrawn_at), UPDATE (withdrawn_at, withdrawn_by)"),
     ]
 
     /// Statements for the owner, after every migration: everything is revoked and granted again
@@ -113,7 +116,7 @@ public enum DatabaseRoles {
             """
             DO $$ DECLARE s text; BEGIN
               FOREACH s IN ARRAY ARRAY[pg_get_serial_sequence('booking', 'id'), pg_get_serial_sequence('booking_event', 'id'),
-                                   pg_get_serial_sequence('mail_outbox', 'id')] LOOP
+                                   pg_get_serial_sequence('mail_outbox', 'id'), pg_get_serial_sequence('contact_consent', 'id')] LOOP
                 IF s IS NOT NULL THEN EXECUTE format('GRANT USAGE ON SEQUENCE %s TO \(resident)', s); END IF;
               END LOOP;
             END $$

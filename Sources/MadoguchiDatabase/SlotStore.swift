@@ -142,22 +142,26 @@ public struct SlotStore: Sendable {
 
     /// Plans the location's slots through the end of its booking window unless that was done
     /// today already; cheap to call before every availability query.
-    public func ensurePlanned(locationID: Int64, now: Date) async throws {
+    public func ensurePlanned(locationID: Int64, now: Date, withdrawn: WithdrawnBookings? = nil) async throws {
         let today = CalendarDate(now)
         guard let (through, opens) = try await database.client.first("""
             SELECT slots_planned_through::text, booking_opens_days FROM location WHERE id = \(locationID)
             """, as: (String?, Int).self, logger: logger) else { throw SlotError.locationNotFound }
         let needed = today.adding(days: opens + 1)!
         if let through = through.flatMap(CalendarDate.init), through >= needed { return }
-        try await plan(locationID: locationID, now: now, onlyIfBehind: true)
+        try await plan(locationID: locationID, now: now, onlyIfBehind: true, withdrawn: withdrawn)
     }
+
+    /// Called inside a planning transaction with the bookings whose slots it has just withdrawn
+    /// (a closure, a rule removed), so that their notices commit with the withdrawal.
+    public typealias WithdrawnBookings = @Sendable ([Int64], PostgresConnection) async throws -> Void
 
     /// Brings the slots from today through the booking window in line with the rules: new slots
     /// are added, capacities follow the rules (never below the seats already taken, and not for a
     /// slot whose capacity was set by hand), and slots the rules no longer give are removed, or
     /// withdrawn when they hold bookings. Past slots are history and left alone.
     @discardableResult
-    public func plan(locationID: Int64, now: Date, onlyIfBehind: Bool = false) async throws -> Int {
+    public func plan(locationID: Int64, now: Date, onlyIfBehind: Bool = false, withdrawn: WithdrawnBookings? = nil) async throws -> Int {
         try await database.transaction { connection in
             // One planner per location at a time, on any instance.
             try await connection.execute("SELECT pg_advisory_xact_lock(7001, \(Int32(truncatingIfNeeded: locationID)))", logger: logger)
@@ -172,6 +176,9 @@ public struct SlotStore: Sendable {
             let closures = try await closures(locationID: locationID, on: connection)
             let planned = SlotPlanner(rules: rules, closures: closures.map { .init(from: $0.from, through: $0.through) })
                 .plan(from: today, through: through)
+            let withdrawnBefore = try await connection.all("""
+                SELECT id FROM slot WHERE location_id = \(locationID) AND day >= \(today.description)::date AND withdrawn
+                """, as: (Int64).self, logger: logger)
             // Every future slot is withdrawn first and those the rules give are taken back below;
             // that includes slots beyond a window that has since been shortened.
             try await connection.execute("""
@@ -195,6 +202,14 @@ public struct SlotStore: Sendable {
                 DELETE FROM slot s WHERE s.location_id = \(locationID) AND s.withdrawn AND s.day >= \(today.description)::date
                   AND NOT EXISTS (SELECT 1 FROM booking b WHERE b.slot_id = s.id)
                 """, logger: logger)
+            if let withdrawn {
+                let stranded = try await connection.all("""
+                    SELECT b.id FROM booking b JOIN slot s ON s.id = b.slot_id
+                    WHERE s.location_id = \(locationID) AND s.day >= \(today.description)::date AND s.withdrawn AND b.status = 'booked'
+                      AND NOT (s.id = ANY(\(withdrawnBefore)))
+                    """, as: (Int64).self, logger: logger)
+                if !stranded.isEmpty { try await withdrawn(stranded, connection) }
+            }
             try await connection.execute("""
                 UPDATE location SET slots_planned_through = \(through.description)::date, slots_planned_at = now() WHERE id = \(locationID)
                 """, logger: logger)

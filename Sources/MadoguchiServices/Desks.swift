@@ -24,6 +24,8 @@ public struct Desks: Sendable {
     public let cardReader: CardReaderDesk
     public let mail: MailDesk
     public let cardStatus: CardStatusDesk
+    public let contacts: ContactDesk
+    public let outreach: OutreachDesk
     public let firstStart: FirstStart
     public let clock: any TimeSource
     /// The database role these desks connect as: the resident site's desks never plan slots
@@ -57,16 +59,23 @@ public struct Desks: Sendable {
         // A relay URL that does not parse must stop the start, not silently keep every mail.
         let smtp = try configuration.smtpURL.map { try SMTPSettings(url: $0, trustRootsFile: configuration.smtpCAFile) }
         mail = MailDesk(outbox: outbox, clock: clock, settings: smtp, sender: configuration.mailFrom, replyTo: configuration.mailReplyTo)
+        guard let reminder = ReminderPolicy(setting: configuration.mailReminder) else {
+            throw ConfigurationProblem("MADOGUCHI_MAIL_REMINDER: \(configuration.mailReminder) (day-before, day-before@HH, <N>h or off)")
+        }
+        let notices = BookingNotices(outbox: outbox, bookings: bookingStore, composer: composer, reminder: reminder, clock: clock)
+        let consents = ContactConsentStore(database: database)
+        let cardNotices = CardNotices(outbox: outbox, consents: consents, composer: CardMail(office: composer.office), secrets: secrets,
+                                      residentSiteURL: configuration.residentSiteURL, clock: clock)
         booking = BookingDesk(bookings: bookingStore, slots: slotStore, ledger: ledgerStore, registry: registry, limiter: limiter,
                               lookupFailures: LookupFailures(database: database, secrets: secrets), audit: trail, database: database, clock: clock, configuration: configuration, feed: BookingFeed(database: database),
-                              outbox: outbox, composer: composer)
-        slots = SlotDesk(slots: slotStore, audit: trail, database: database, clock: clock, plansSlots: role != .resident)
+                              notices: notices, consents: consents)
+        slots = SlotDesk(slots: slotStore, audit: trail, database: database, clock: clock, plansSlots: role != .resident, notices: notices)
         let decoding = DecodePool(workers: configuration.decodeWorkers, queueLimit: configuration.decodeQueue,
                                   maxWait: .seconds(configuration.decodeMaxWaitSeconds))
         let limits = configuration.imagingLimits
         ledger = LedgerDesk(ledger: ledgerStore, storage: storage, registry: registry, bookings: bookingStore, uploads: ImportUploadStore(database: database),
                             audit: trail, cardReads: CardReadJobStore(database: database), database: database, clock: clock, configuration: configuration, qrFormat: qrFormat,
-                            decoding: decoding, limits: limits)
+                            decoding: decoding, limits: limits, cardNotices: cardNotices)
         let ingest = DocumentIngest(blobs: blobs, documents: documents, database: database, audit: trail, clock: clock,
                                     limits: limits, maxBytes: configuration.maxUploadBytes, decoding: decoding)
         archive = ArchiveDesk(applicants: applicants, documents: documents, intakes: intakes, bookings: bookingStore, ledger: ledgerStore, blobs: blobs, ingest: ingest, audit: trail,
@@ -88,6 +97,8 @@ public struct Desks: Sendable {
                                     configuration: configuration, schedule: MaintenanceSchedule(store: maintenance))
         audit = AuditDesk(audit: trail, configuration: configuration)
         cardStatus = CardStatusDesk(ledger: ledgerStore, limiter: limiter, audit: trail, clock: clock, configuration: configuration)
+        contacts = ContactDesk(consents: consents, notices: cardNotices, audit: trail, database: database, clock: clock)
+        outreach = OutreachDesk(ledger: ledgerStore, consents: consents, outbox: outbox, notices: cardNotices, audit: trail, database: database, clock: clock)
         cardReader = CardReaderDesk(jobs: CardReadJobStore(database: database), ledger: ledger, ledgerStore: ledgerStore, registry: registry,
                                     secrets: secrets, audit: trail, database: database, clock: clock)
         firstStart = FirstStart(database: database, hasher: hasher, audit: trail)

@@ -82,6 +82,8 @@ public struct ServiceConfiguration: Sendable {
     public var mailSignature = ""
     /// The resident site as residents reach it, for the change/cancel link in mails.
     public var residentSiteURL = ""
+    /// When the reminder before a visit goes out (`ReminderPolicy`): `day-before`, `day-before@HH`, `<N>h`, `off`.
+    public var mailReminder = "day-before"
 
     // MARK: security (#13)
 
@@ -155,6 +157,7 @@ public struct ServiceConfiguration: Sendable {
         if let v = environment["MADOGUCHI_MAIL_REPLY_TO"], !v.isEmpty { c.mailReplyTo = v }
         if let v = environment["MADOGUCHI_MAIL_SIGNATURE"] { c.mailSignature = v.replacingOccurrences(of: "\\n", with: "\n") }
         if let v = environment["MADOGUCHI_RESIDENT_URL"] { c.residentSiteURL = v }
+        if let v = environment["MADOGUCHI_MAIL_REMINDER"] { c.mailReminder = v }
         if let v = environment["MADOGUCHI_SNAPSHOT_TIME"] {
             if v == "off" { c.snapshotMinuteOfDay = nil } else if let minute = SlotRule.minute(v), minute < 24 * 60 { c.snapshotMinuteOfDay = minute }
         }

@@ -52,6 +52,8 @@ public enum Sites {
             LedgerImportController(ledger: d.ledger, renderer: r, maxUploadBytes: c.maxUploadBytes).routes,
             StoragePlacesController(ledger: d.ledger, slots: d.slots, renderer: r).routes,
             RegistryController(ledger: d.ledger, renderer: r).routes,
+            ContactConsentsController(contacts: d.contacts, renderer: r).routes,
+            RenewalOutreachController(outreach: d.outreach, renderer: r, clock: clock).routes,
             LedgerApiController(ledger: d.ledger, maxUploadBytes: c.maxUploadBytes).routes,
             LedgerCardReadController(ledger: d.ledger, cardReader: d.cardReader, renderer: r, handoverCardCheck: d.configuration.handoverCardCheck).routes,
             CardTerminalApiController(cardReader: d.cardReader).routes,
@@ -87,6 +89,7 @@ public enum Sites {
             ResidentBookingController(booking: d.booking, slots: d.slots, operations: d.operations, renderer: r, clock: clock, tls: c.tlsEnabled).routes,
             ResidentReservationController(booking: d.booking, renderer: r, clock: clock, tls: c.tlsEnabled).routes,
             CardStatusController(cardStatus: d.cardStatus, renderer: r, tls: c.tlsEnabled).routes,
+            MailStopController(contacts: d.contacts, renderer: r, tls: c.tlsEnabled).routes,
             PublicApiController(booking: d.booking, slots: d.slots, clock: clock).routes,
         ] {
             guardian.register(routes, on: router, catalog: &catalog)

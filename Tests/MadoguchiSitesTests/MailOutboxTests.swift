@@ -70,7 +70,8 @@ struct MailOutboxTests {
             let later = try await site.desks.mail.deliverDue(logger: Self.logger)
             // check
             #expect(made.status == .created && refused.status == .conflict)
-            #expect(queued == 1 && sent == 1 && later == 2)
+            // The confirmation and its reminder (due two days later) were queued; only the first went.
+            #expect(queued == 2 && sent == 1 && later == 2)
             let received = try server.messages()
             #expect(received.count == 3)
             let bodies = received.map(TestSMTP.body(of:))
@@ -79,7 +80,9 @@ struct MailOutboxTests {
             #expect(bodies[1].contains("日時を変更しました") && bodies[2].contains("取り消しました"))
             #expect(!received.joined().contains("hanako"))
             let log = try await site.desks.mail.deliveries(bookingID: booking.id)
-            #expect(log.map(\.status) == ["sent", "sent", "sent"])
+            // Each change withdrew the reminder that was waiting: no reminder for a time that was given up.
+            #expect(log.map(\.kind) == ["booking-confirmation", "booking-reminder", "booking-moved", "booking-reminder", "booking-cancelled"])
+            #expect(log.map(\.status) == ["sent", "withdrawn", "sent", "withdrawn", "sent"])
         }
     }
 
@@ -103,7 +106,7 @@ struct MailOutboxTests {
             // check
             #expect(first == 0 && tooSoon == 0 && retried == 1 && afterRefusal == 0)
             #expect(try server.messages().count == 1)
-            let rows = try await site.stores.database.client.all("SELECT recipient, status, attempts FROM mail_outbox ORDER BY id",
+            let rows = try await site.stores.database.client.all("SELECT recipient, status, attempts FROM mail_outbox WHERE kind = 'booking-confirmation' ORDER BY id",
                                                                 as: (String, String, Int).self, logger: site.stores.logger)
             #expect(rows.map(\.1) == ["sent", "failed", "suppressed"])
             #expect(rows[0].2 == 2 && rows[1].2 == 1)
@@ -123,7 +126,7 @@ struct MailOutboxTests {
             // check
             let received = try server.messages()
             #expect(sent == 0 && received.isEmpty)
-            let row = try await site.stores.database.client.first("SELECT status, last_error FROM mail_outbox", as: (String, String?).self,
+            let row = try await site.stores.database.client.first("SELECT status, last_error FROM mail_outbox WHERE kind = 'booking-confirmation'", as: (String, String?).self,
                                                                  logger: site.stores.logger)
             #expect(row?.0 == "pending" && row?.1?.contains("STARTTLS") == true)
             let suppressed = try await site.stores.database.client.first("SELECT count(*) FROM mail_suppression", as: (Int).self, logger: site.stores.logger)

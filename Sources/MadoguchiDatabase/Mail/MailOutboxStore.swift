@@ -11,9 +11,27 @@ public struct MailOutboxStore: Sendable {
 
     public func enqueue(_ mail: OutgoingMail, now: Date, on connection: PostgresConnection) async throws {
         try await connection.query("""
-            INSERT INTO mail_outbox (kind, booking_id, recipient, subject, body, next_attempt_at, created_at)
-            VALUES (\(mail.kind.rawValue), \(mail.bookingID), \(mail.recipient), \(mail.subject), \(mail.body), \(now), \(now))
+            INSERT INTO mail_outbox (kind, booking_id, ledger_entry_id, recipient, subject, body, unsubscribe_url, next_attempt_at, created_at)
+            VALUES (\(mail.kind.rawValue), \(mail.bookingID), \(mail.ledgerEntryID), \(mail.recipient), \(mail.subject), \(mail.body),
+                    \(mail.unsubscribeURL), \(mail.dueAt ?? now), \(now))
             """, logger: connection.logger)
+    }
+
+    /// Withdraws a booking's reminder that has not gone out (the booking was moved or cancelled).
+    public func withdrawReminders(bookingID: Int64, on connection: PostgresConnection) async throws {
+        try await connection.query("""
+            UPDATE mail_outbox SET status = 'withdrawn'
+            WHERE booking_id = \(bookingID) AND kind = \(OutgoingMail.Kind.bookingReminder.rawValue) AND status = 'pending'
+            """, logger: connection.logger)
+    }
+
+    /// The cards among `ledgerEntryIDs` that were sent (or are about to be sent) `kind` since `since`.
+    public func alreadyMailed(_ kind: OutgoingMail.Kind, ledgerEntryIDs: [Int64], since: Date) async throws -> Set<Int64> {
+        Set(try await database.client.all("""
+            SELECT DISTINCT ledger_entry_id FROM mail_outbox
+            WHERE kind = \(kind.rawValue) AND ledger_entry_id = ANY(\(ledgerEntryIDs)) AND created_at >= \(since)
+              AND status IN ('pending', 'sent')
+            """, as: (Int64).self, logger: database.logger))
     }
 
     public struct Due: Sendable {
@@ -21,6 +39,7 @@ public struct MailOutboxStore: Sendable {
         public let recipient: String
         public let subject: String
         public let body: String
+        public let unsubscribeURL: String?
         public let attempts: Int
     }
 
@@ -34,9 +53,9 @@ public struct MailOutboxStore: Sendable {
             )
             UPDATE mail_outbox m SET attempts = m.attempts + 1, next_attempt_at = \(now.addingTimeInterval(lease))
             FROM due WHERE m.id = due.id
-            RETURNING m.id, m.recipient, m.subject, m.body, m.attempts
-            """, as: (Int64, String, String, String, Int).self, logger: database.logger)
-            .map { Due(id: $0.0, recipient: $0.1, subject: $0.2, body: $0.3, attempts: $0.4) }
+            RETURNING m.id, m.recipient, m.subject, m.body, m.unsubscribe_url, m.attempts
+            """, as: (Int64, String, String, String, String?, Int).self, logger: database.logger)
+            .map { Due(id: $0.0, recipient: $0.1, subject: $0.2, body: $0.3, unsubscribeURL: $0.4, attempts: $0.5) }
     }
 
     public func markSent(id: Int64, messageID: String, now: Date) async throws {
@@ -75,9 +94,17 @@ public struct MailOutboxStore: Sendable {
     }
 
     public func deliveries(bookingID: Int64) async throws -> [MailDelivery] {
+        try await deliveries(where: "booking_id", id: bookingID)
+    }
+
+    public func deliveries(ledgerEntryID: Int64) async throws -> [MailDelivery] {
+        try await deliveries(where: "ledger_entry_id", id: ledgerEntryID)
+    }
+
+    func deliveries(where column: String, id: Int64) async throws -> [MailDelivery] {
         try await database.client.all("""
             SELECT id, kind, recipient, status, attempts, last_error, created_at, sent_at FROM mail_outbox
-            WHERE booking_id = \(bookingID) ORDER BY id
+            WHERE \(unescaped: column) = \(id) ORDER BY id
             """, as: (Int64, String, String, String, Int, String?, Date, Date?).self, logger: database.logger)
             .map { MailDelivery(id: $0.0, kind: $0.1, recipient: $0.2, status: $0.3, attempts: $0.4, lastError: $0.5, createdAt: $0.6, sentAt: $0.7) }
     }

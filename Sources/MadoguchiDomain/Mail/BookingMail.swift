@@ -51,6 +51,22 @@ public struct BookingMail: Sendable {
         case (.bookingCancelled, true):
             subject = "[\(office.cityName)] Your appointment has been cancelled (\(booking.code))"
             lead = "The following appointment has been cancelled."
+        case (.bookingReminder, false):
+            subject = "【\(office.cityName)】来庁予約のお知らせ（\(booking.code)）"
+            lead = "ご予約の日時が近づきましたのでお知らせします。"
+        case (.bookingReminder, true):
+            subject = "[\(office.cityName)] Reminder: your My Number card appointment (\(booking.code))"
+            lead = "This is a reminder of your appointment at the My Number card counter."
+        case (.slotWithdrawn, false):
+            subject = "【\(office.cityName)】ご予約の日時で窓口を開けられなくなりました（\(booking.code)）"
+            lead = "申し訳ありません。窓口の都合（臨時休業など）により、次のご予約の日時にはお受けできなくなりました。"
+                + "お手数ですが、別の日時への変更をお願いします。"
+        case (.slotWithdrawn, true):
+            subject = "[\(office.cityName)] Your appointment time is no longer available (\(booking.code))"
+            lead = "We are sorry: the counter cannot open at the time of the following appointment (for example, an unplanned closure). "
+                + "Please choose another time."
+        case (.cardReady, _), (.renewalInvitation, _):
+            return nil
         }
         var lines: [String] = []
         if english {
@@ -59,8 +75,10 @@ public struct BookingMail: Sendable {
                       "Date and time: \(Self.englishDate(booking.startsAt, booking.endsAt))",
                       "Place: \(booking.locationName)",
                       "Purpose: \(booking.purpose.englishLabel)"]
-            if kind != .bookingCancelled {
+            if kind != .bookingCancelled && kind != .slotWithdrawn {
                 lines += ["", "Please bring:"] + Self.bring(booking.purpose, english: true).map { "- \($0)" }
+            }
+            if kind != .bookingCancelled {
                 lines += ["", "To change or cancel, open \(manageLink) and enter the booking code and your date of birth."]
             }
         } else {
@@ -69,8 +87,10 @@ public struct BookingMail: Sendable {
                       "日時: \(JapaneseDate.wareki(year: booking.day.year, month: booking.day.month, day: booking.day.day)) \(JapaneseDate.timeRange(booking.startsAt, booking.endsAt))",
                       "場所: \(booking.locationName)",
                       "用件: \(booking.purpose.label)"]
-            if kind != .bookingCancelled {
+            if kind != .bookingCancelled && kind != .slotWithdrawn {
                 lines += ["", "お持ちいただくもの:"] + Self.bring(booking.purpose, english: false).map { "・\($0)" }
+            }
+            if kind != .bookingCancelled {
                 lines += ["", "日時の変更・取消は \(manageLink) から、予約番号と生年月日を入力して行えます。"]
             }
         }

@@ -21,16 +21,11 @@ public struct BookingDesk: Sendable {
     /// The live feed of changes for the day view (A5), one per process.
     let feed: BookingFeed
     /// Mail to the resident, queued in the change's transaction (#16).
-    let outbox: MailOutboxStore
-    let composer: BookingMail
+    let notices: BookingNotices
+    /// The booking form's "mail me when my card is ready" (#16), recorded with the booking.
+    let consents: ContactConsentStore
     /// Idempotency keys of booking requests (#14).
     let requests = BookingRequestStore()
-
-    /// Queues `kind` for `booking` when it has an address (inside the caller's transaction).
-    func notify(_ kind: OutgoingMail.Kind, _ booking: Booking, on connection: PostgresConnection) async throws {
-        guard let mail = composer.mail(kind, booking) else { return }
-        try await outbox.enqueue(mail, now: clock.now(), on: connection)
-    }
 
     public enum Outcome: Sendable {
         case booked(Booking)
@@ -47,13 +42,15 @@ public struct BookingDesk: Sendable {
     /// booking that request made, not a second seat; the same key for another request is refused.
     public func book(slotID: Int64, raw: BookingInput, channel: BookingChannel? = nil, overrideDuplicate: Bool = false,
                      overridePickupCheck: Bool = false, language: BookingLanguage = .ja, idempotencyKey: String? = nil,
-                     caller: Caller) async throws -> Outcome {
+                     cardMail: Bool = false, caller: Caller) async throws -> Outcome {
         let now = clock.now()
         guard let slot = try await slots.slot(id: slotID) else { throw BookingError.slotNotFound }
         let input: BookingInput
         switch raw.validated(purpose: slot.purpose, today: now, language: language) {
         case .failure(let invalid): return .invalid(invalid.problems)
         case .success(var clean):
+            let consent = ContactConsent.problems(wanted: cardMail, email: clean.email, applicationID: clean.applicationID, language: language)
+            if !consent.isEmpty { return .invalid(consent) }
             // Notes are the staff's; a resident's JSON cannot write them.
             if caller.isResident { clean.notes = "" }
             input = clean
@@ -98,7 +95,13 @@ public struct BookingDesk: Sendable {
             if let idempotencyKey {
                 try await requests.record(idempotencyKey, fingerprint: fingerprint, bookingID: booking.id, now: now, on: connection)
             }
-            try await notify(.bookingConfirmation, booking, on: connection)
+            try await notices.booked(booking, on: connection)
+            if cardMail {
+                let consent = try await consents.record(applicationID: input.applicationID, email: input.email, source: .booking, userID: caller.userID,
+                                                        now: now, on: connection)
+                try await audit.record(caller, "contact-consent.record", recordType: "contact_consent", recordID: String(consent),
+                                       detail: "booking=\(booking.id) source=booking", on: connection)
+            }
             return booking
         }
         if let booking { return .booked(booking) }
@@ -137,7 +140,7 @@ public struct BookingDesk: Sendable {
             try await bookings.cancel(bookingID: booking.id, actor: actor, now: clock.now(), on: connection)
             try await audit.record(caller, "booking.cancel", recordType: "booking", recordID: String(booking.id),
                                    detail: caller.isResident ? "by=resident" : "by=staff", on: connection)
-            try await notify(.bookingCancelled, booking, on: connection)
+            try await notices.cancelled(booking, on: connection)
         }
     }
 
@@ -147,7 +150,7 @@ public struct BookingDesk: Sendable {
             let moved = try await bookings.move(bookingID: booking.id, to: slotID, actor: actor, now: clock.now(), on: connection)
             try await audit.record(caller, "booking.move", recordType: "booking", recordID: String(booking.id),
                                    detail: "slot=\(booking.slotID)->\(slotID)", on: connection)
-            try await notify(.bookingMoved, moved, on: connection)
+            try await notices.moved(moved, on: connection)
             return moved
         }
     }

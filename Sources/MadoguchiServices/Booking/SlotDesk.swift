@@ -14,6 +14,13 @@ public struct SlotDesk: Sendable {
     /// False on the resident site: its role reads slots but cannot write them, so planning ahead
     /// is the staff side's work (on every change, and hourly by `serve`'s housekeeping).
     let plansSlots: Bool
+    /// Bookings stranded in a slot a change withdraws are told so, in the planning transaction (#16).
+    let notices: BookingNotices
+
+    var withdrawn: SlotStore.WithdrawnBookings {
+        let notices = notices
+        return { ids, connection in try await notices.slotsWithdrawn(ids, on: connection) }
+    }
 
     // MARK: reading
 
@@ -25,7 +32,7 @@ public struct SlotDesk: Sendable {
 
     /// Every slot of a location (both seat pools, withdrawn ones too) in a day range, planned first.
     public func slots(locationID: Int64, purpose: BookingPurpose?, from: CalendarDate, through: CalendarDate) async throws -> [Slot] {
-        if plansSlots { try await slots.ensurePlanned(locationID: locationID, now: clock.now()) }
+        if plansSlots { try await slots.ensurePlanned(locationID: locationID, now: clock.now(), withdrawn: withdrawn) }
         return try await slots.slots(locationID: locationID, purpose: purpose, from: from, through: through)
     }
 
@@ -43,7 +50,7 @@ public struct SlotDesk: Sendable {
     /// resident site's calendar rolls forward even on days no staff member opens the editor).
     public func planAhead() async throws {
         for location in try await slots.locations() {
-            try await slots.ensurePlanned(locationID: location.id, now: clock.now())
+            try await slots.ensurePlanned(locationID: location.id, now: clock.now(), withdrawn: withdrawn)
         }
     }
 
@@ -63,7 +70,7 @@ public struct SlotDesk: Sendable {
                                    detail: clean.name, on: connection)
             return saved
         }
-        try await slots.plan(locationID: saved, now: clock.now())
+        try await slots.plan(locationID: saved, now: clock.now(), withdrawn: withdrawn)
         return saved
     }
 
@@ -125,7 +132,7 @@ public struct SlotDesk: Sendable {
             try await audit.record(caller, action, recordType: recordType, recordID: String(id), detail: detail, on: connection)
             return id
         }
-        try await slots.plan(locationID: locationID, now: clock.now())
+        try await slots.plan(locationID: locationID, now: clock.now(), withdrawn: withdrawn)
         return id
     }
 }

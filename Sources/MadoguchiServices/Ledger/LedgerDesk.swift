@@ -24,6 +24,8 @@ public struct LedgerDesk: Sendable {
     /// The decoding slots and limits scanned pages share with document uploads (#13).
     let decoding: DecodePool
     let limits: ImagingLimits
+    /// "Your card is ready" is queued in the move to 交付通知済 (#16).
+    let cardNotices: CardNotices
 
     // MARK: lists and the board
 
@@ -109,6 +111,7 @@ public struct LedgerDesk: Sendable {
         return try await change(entry, caller: caller, action: "ledger.stage") { connection in
             let moved = try await ledger.move(entryID: entry.id, to: stage, note: note, storageSlotID: slotID, expectedVersion: expectedVersion,
                                               staffUserID: caller.userID, now: clock.now(), on: connection)
+            if stage == .notified, entry.stage != .notified { try await cardNotices.cardReady(moved, on: connection) }
             return (moved, "\(entry.stage.rawValue)→\(stage.rawValue)\(via.isEmpty ? (moved.storagePlace.map { " place=\($0)" } ?? "") : via)")
         }
     }

@@ -21,6 +21,8 @@ public struct MailDesk: Sendable {
     public var isConfigured: Bool { settings != nil }
 
     public func deliveries(bookingID: Int64) async throws -> [MailDelivery] { try await outbox.deliveries(bookingID: bookingID) }
+    /// The card mails of one ledger entry (card ready, renewal invitations), for its page.
+    public func deliveries(ledgerEntryID: Int64) async throws -> [MailDelivery] { try await outbox.deliveries(ledgerEntryID: ledgerEntryID) }
 
     /// One round: takes up to `limit` due messages and sends them over one connection.
     /// Returns how many were sent.
@@ -38,7 +40,7 @@ public struct MailDesk: Sendable {
         let domain = sender.split(separator: "@").last.map(String.init) ?? "madoguchi.invalid"
         let messages = sendable.map {
             MailMessage(from: sender, replyTo: replyTo, to: $0.recipient, subject: $0.subject, body: $0.body,
-                        messageID: "\(UUID().uuidString.lowercased())@\(domain)", date: now)
+                        messageID: "\(UUID().uuidString.lowercased())@\(domain)", date: now, listUnsubscribe: $0.unsubscribeURL)
         }
         let results = await SMTPClient(settings: settings).send(messages, envelopeFrom: sender)
         var sent = 0

@@ -36,7 +36,13 @@ struct CardStatusController {
             model.errors = invalid.problems.map(\.message)
             return try page.response(renderer, "resident-card-status", title: title(page), model, status: .unprocessableContent, tls: tls)
         }
-        return try page.response(renderer, "resident-card-status", title: title(page), model, tls: tls)
+        var response = try page.response(renderer, "resident-card-status", title: title(page), model, tls: tls)
+        // The pickup form this answer links to starts with the ID filled in.
+        if model.ready, let id = ApplicationID(form.text("applicationId")) {
+            response.setCookie(Cookie(name: ResidentPage.pickupCookie, value: id.digits, maxAge: 30 * 60, path: "/book", secure: tls,
+                                      httpOnly: true, sameSite: .strict))
+        }
+        return response
     }
 
     struct Query: Decodable {

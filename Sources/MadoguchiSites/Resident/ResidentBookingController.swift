@@ -23,7 +23,7 @@ struct ResidentBookingController {
             .get("/book/done/:code", .anyone, use: done)
     }
 
-    static let formFields = ["familyName", "givenName", "familyKana", "givenKana", "birthDate", "phone", "email", "applicationId", "noticeNumber"]
+    static let formFields = ["familyName", "givenName", "familyKana", "givenKana", "birthDate", "phone", "email", "applicationId", "noticeNumber", "cardMail"]
 
     @Sendable func home(_ request: Request, context: AppRequestContext) async throws -> Response {
         let page = ResidentPage(request)
@@ -59,7 +59,10 @@ struct ResidentBookingController {
                 return try page.response(renderer, "resident-move", title: page.en ? "Change the time" : "予約時間の変更",
                                          ResidentModels.Move(location: .init(location), slot: slotItem(slot, page: page)), tls: tls)
             }
-            return try formPage(page: page, slot: slot, location: location, form: FormData(), problems: [], status: .ok)
+            // A pickup reached from "your card is ready" starts with the application ID filled in.
+            var blank = FormData()
+            if purpose == .pickup, let id = request.cookies[ResidentPage.pickupCookie]?.value, ApplicationID(id) != nil { blank.append("applicationId", id) }
+            return try formPage(page: page, slot: slot, location: location, form: blank, problems: [], status: .ok)
         }
         if let date = page.query["date"].flatMap(CalendarDate.init) {
             return try await times(page: page, steps: steps, location: location, date: date, status: .ok, message: "")
@@ -147,23 +150,31 @@ struct ResidentBookingController {
             purpose: slot.purpose.rawValue, purposeLabel: page.purposeLabel(slot.purpose), isPickup: slot.purpose == .pickup,
             location: .init(location), slot: slotItem(slot, page: page),
             form: Dictionary(uniqueKeysWithValues: Self.formFields.map { ($0, form.text($0)) }),
-            fieldErrors: FieldProblem.byField(problems), errors: problems.map { .init(field: $0.field, message: $0.message) })
+            fieldErrors: FieldProblem.byField(problems), errors: problems.map { .init(field: $0.field, message: $0.message) },
+            cardMail: form.text("cardMail") == "1")
         return try page.response(renderer, "resident-form", title: page.en ? "Your details" : "予約者の情報", model, status: status, tls: tls)
     }
 
     @Sendable func confirm(_ request: Request, context: AppRequestContext) async throws -> Response {
         let page = ResidentPage(request)
         let (slot, location) = try await postedSlot(context.form)
+        let cardMail = slot.purpose != .pickup && context.form.text("cardMail") == "1"
         switch BookingInput(form: context.form).validated(purpose: slot.purpose, today: clock.now(), language: page.language) {
         case .failure(let invalid):
             return try formPage(page: page, slot: slot, location: location, form: context.form, problems: invalid.problems,
                                 status: .unprocessableContent)
+        case .success(let clean) where !ContactConsent.problems(wanted: cardMail, email: clean.email, applicationID: clean.applicationID,
+                                                                 language: page.language).isEmpty:
+            return try formPage(page: page, slot: slot, location: location, form: context.form,
+                                problems: ContactConsent.problems(wanted: cardMail, email: clean.email, applicationID: clean.applicationID,
+                                                                  language: page.language), status: .unprocessableContent)
         case .success(let clean):
             let model = ResidentModels.Confirm(
                 purposeLabel: page.purposeLabel(slot.purpose), isPickup: slot.purpose == .pickup, location: .init(location),
                 slot: slotItem(slot, page: page),
                 person: .init(name: clean.fullName, kana: clean.fullKana, birthDate: CalendarDate(clean.birthDate).map(page.dayLabel) ?? "",
-                              phone: clean.phone, email: clean.email, applicationID: clean.applicationID, noticeNumber: clean.noticeNumber),
+                              phone: clean.phone, email: clean.email, applicationID: clean.applicationID, noticeNumber: clean.noticeNumber,
+                              cardMail: cardMail),
                 // One key per confirmation page: pressing 予約する twice, or again after a
                 // "try again" page during a failover, books one seat (#14).
                 hidden: Self.formFields.map { .init(name: $0, value: context.form.text($0)) }
@@ -181,7 +192,8 @@ struct ResidentBookingController {
         do {
             let key = context.form.text("requestKey")
             switch try await booking.book(slotID: slot.id, raw: BookingInput(form: context.form), language: page.language,
-                                          idempotencyKey: key.isEmpty ? nil : key, caller: context.caller) {
+                                          idempotencyKey: key.isEmpty ? nil : key,
+                                          cardMail: slot.purpose != .pickup && context.form.text("cardMail") == "1", caller: context.caller) {
             case .invalid(let problems):
                 return try formPage(page: page, slot: slot, location: location, form: context.form, problems: problems, status: .unprocessableContent)
             case .booked(let booked):

@@ -115,6 +115,8 @@ enum ResidentModels {
         let form: [String: String]
         let fieldErrors: [String: String]
         let errors: [FieldError]
+        /// The "mail me when my card is ready" box was ticked.
+        var cardMail = false
     }
 
     struct Person: PageModel {
@@ -125,6 +127,8 @@ enum ResidentModels {
         let email: String
         var applicationID = ""
         var noticeNumber = ""
+        /// Asked to be mailed when the card is ready (#16).
+        var cardMail = false
     }
 
     struct Hidden: PageModel {
@@ -163,6 +167,15 @@ enum ResidentModels {
     }
 
     /// "Is my card ready?" (#16): the form, and the one answer.
+    /// The stop page of a card mail's link (#16).
+    struct MailStop: PageModel {
+        let consent: String
+        let token: String
+        /// The link is genuine: offer the button.
+        let valid: Bool
+        let done: Bool
+    }
+
     struct CardStatusPage: PageModel {
         var applicationId = ""
         var answer = ""

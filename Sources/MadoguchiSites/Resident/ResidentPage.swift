@@ -9,6 +9,8 @@ struct ResidentPage {
     static let languageCookie = "madoguchi_lang"
     static let csrfCookie = "madoguchi_rcsrf"
     static let accessCookie = "madoguchi_booking"
+    /// The application ID a "your card is ready" answer carries to the pickup form (30 minutes).
+    static let pickupCookie = "madoguchi_pickup_id"
 
     let language: BookingLanguage
     let csrf: String
