@@ -24,3 +24,15 @@ CREATE TABLE contact_consent (
     withdrawn_by text CHECK (withdrawn_by IN ('resident', 'staff', 'replaced'))
 );
 CREATE UNIQUE INDEX contact_consent_active ON contact_consent (application_id) WHERE withdrawn_at IS NULL;
+
+-- Administrators' wording of a mail kind (subject and opening paragraph, #16); the facts of each
+-- mail (code, time, place, links, stop link) are always the system's. No row: the standard text.
+CREATE TABLE mail_template (
+    kind text NOT NULL,
+    language text NOT NULL CHECK (language IN ('ja', 'en')),
+    subject text NOT NULL CHECK (length(subject) BETWEEN 1 AND 150),
+    lead text NOT NULL CHECK (length(lead) BETWEEN 1 AND 2000),
+    updated_by bigint,
+    updated_at timestamptz NOT NULL,
+    PRIMARY KEY (kind, language)
+);

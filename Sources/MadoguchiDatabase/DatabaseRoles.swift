@@ -71,7 +71,9 @@ public enum DatabaseRoles {
     }
 
     /// The tables the resident site may read, and what it may write (see `DatabaseRole`).
-    static let residentReads = ["location", "slot", "slot_rule", "location_closure", "notice", "maintenance_window", "schema_migration"]
+    static let residentReads = ["location", "slot", "slot_rule", "location_closure", "notice", "maintenance_window", "schema_migration",
+                                 // The wording of the booking mails it queues (#16).
+                                 "mail_template"]
     static let residentWrites: [(table: String, privileges: String)] = [
         ("booking", "SELECT, INSERT, UPDATE"),
         ("booking_event", "SELECT, INSERT"),

@@ -25,6 +25,7 @@ public struct Desks: Sendable {
     public let mail: MailDesk
     public let cardStatus: CardStatusDesk
     public let contacts: ContactDesk
+    public let mailTemplates: MailTemplateDesk
     public let outreach: OutreachDesk
     public let firstStart: FirstStart
     public let clock: any TimeSource
@@ -62,9 +63,10 @@ public struct Desks: Sendable {
         guard let reminder = ReminderPolicy(setting: configuration.mailReminder) else {
             throw ConfigurationProblem("MADOGUCHI_MAIL_REMINDER: \(configuration.mailReminder) (day-before, day-before@HH, <N>h or off)")
         }
-        let notices = BookingNotices(outbox: outbox, bookings: bookingStore, composer: composer, reminder: reminder, clock: clock)
+        let templates = MailTemplateStore(database: database)
+        let notices = BookingNotices(outbox: outbox, bookings: bookingStore, composer: composer, templates: templates, reminder: reminder, clock: clock)
         let consents = ContactConsentStore(database: database)
-        let cardNotices = CardNotices(outbox: outbox, consents: consents, composer: CardMail(office: composer.office), secrets: secrets,
+        let cardNotices = CardNotices(outbox: outbox, consents: consents, composer: CardMail(office: composer.office), templates: templates, secrets: secrets,
                                       residentSiteURL: configuration.residentSiteURL, clock: clock)
         booking = BookingDesk(bookings: bookingStore, slots: slotStore, ledger: ledgerStore, registry: registry, limiter: limiter,
                               lookupFailures: LookupFailures(database: database, secrets: secrets), audit: trail, database: database, clock: clock, configuration: configuration, feed: BookingFeed(database: database),
@@ -97,6 +99,8 @@ public struct Desks: Sendable {
                                     configuration: configuration, schedule: MaintenanceSchedule(store: maintenance))
         audit = AuditDesk(audit: trail, configuration: configuration)
         cardStatus = CardStatusDesk(ledger: ledgerStore, limiter: limiter, audit: trail, clock: clock, configuration: configuration)
+        mailTemplates = MailTemplateDesk(templates: templates, bookingMail: composer, cardMail: CardMail(office: composer.office), audit: trail,
+                                         database: database, clock: clock)
         contacts = ContactDesk(consents: consents, notices: cardNotices, audit: trail, database: database, clock: clock)
         outreach = OutreachDesk(ledger: ledgerStore, consents: consents, outbox: outbox, notices: cardNotices, audit: trail, database: database, clock: clock)
         cardReader = CardReaderDesk(jobs: CardReadJobStore(database: database), ledger: ledger, ledgerStore: ledgerStore, registry: registry,

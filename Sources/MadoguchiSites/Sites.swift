@@ -61,6 +61,7 @@ public enum Sites {
             StatisticsController(statistics: d.statistics, renderer: r, clock: clock).routes,
             AuditController(audit: d.audit, renderer: r).routes,
             NoticesController(operations: d.operations, renderer: r, clock: clock).routes,
+            MailTemplatesController(templates: d.mailTemplates, renderer: r).routes,
             MaintenanceController(operations: d.operations, renderer: r, clock: clock).routes,
             StatusController(operations: d.operations, renderer: r, clock: clock).routes,
         ] {

@@ -25,49 +25,14 @@ public struct BookingMail: Sendable {
 
     public init(office: Office) { self.office = office }
 
-    /// nil when the booking has no e-mail address.
-    public func mail(_ kind: OutgoingMail.Kind, _ booking: Booking) -> OutgoingMail? {
+    /// nil when the booking has no e-mail address. `wording` is an administrator's edit of the
+    /// subject and opening (`MailWording`); nil: the standard one.
+    public func mail(_ kind: OutgoingMail.Kind, _ booking: Booking, wording: MailWording? = nil) -> OutgoingMail? {
         let address = booking.input.email.trimmingCharacters(in: .whitespaces)
-        guard !address.isEmpty else { return nil }
+        guard !address.isEmpty, kind.isAboutBooking else { return nil }
         let english = booking.language == .en
-        let subject: String
-        let lead: String
-        switch (kind, english) {
-        case (.bookingConfirmation, false):
-            subject = "【\(office.cityName)】マイナンバーカード窓口の予約を受け付けました（\(booking.code)）"
-            lead = "マイナンバーカード窓口の来庁予約を受け付けました。"
-        case (.bookingMoved, false):
-            subject = "【\(office.cityName)】予約の日時を変更しました（\(booking.code)）"
-            lead = "来庁予約の日時を変更しました。新しい日時は次のとおりです。"
-        case (.bookingCancelled, false):
-            subject = "【\(office.cityName)】予約を取り消しました（\(booking.code)）"
-            lead = "次の来庁予約を取り消しました。"
-        case (.bookingConfirmation, true):
-            subject = "[\(office.cityName)] Your My Number card appointment is booked (\(booking.code))"
-            lead = "Your appointment at the My Number card counter is booked."
-        case (.bookingMoved, true):
-            subject = "[\(office.cityName)] Your appointment has been moved (\(booking.code))"
-            lead = "Your appointment has been moved. The new date and time:"
-        case (.bookingCancelled, true):
-            subject = "[\(office.cityName)] Your appointment has been cancelled (\(booking.code))"
-            lead = "The following appointment has been cancelled."
-        case (.bookingReminder, false):
-            subject = "【\(office.cityName)】来庁予約のお知らせ（\(booking.code)）"
-            lead = "ご予約の日時が近づきましたのでお知らせします。"
-        case (.bookingReminder, true):
-            subject = "[\(office.cityName)] Reminder: your My Number card appointment (\(booking.code))"
-            lead = "This is a reminder of your appointment at the My Number card counter."
-        case (.slotWithdrawn, false):
-            subject = "【\(office.cityName)】ご予約の日時で窓口を開けられなくなりました（\(booking.code)）"
-            lead = "申し訳ありません。窓口の都合（臨時休業など）により、次のご予約の日時にはお受けできなくなりました。"
-                + "お手数ですが、別の日時への変更をお願いします。"
-        case (.slotWithdrawn, true):
-            subject = "[\(office.cityName)] Your appointment time is no longer available (\(booking.code))"
-            lead = "We are sorry: the counter cannot open at the time of the following appointment (for example, an unplanned closure). "
-                + "Please choose another time."
-        case (.cardReady, _), (.renewalInvitation, _):
-            return nil
-        }
+        let words = (wording ?? MailWording.standard(kind, booking.language)).filled(["{city}": office.cityName, "{code}": booking.code])
+        let subject = words.subject, lead = words.lead
         var lines: [String] = []
         if english {
             lines += ["Dear \(booking.input.fullName),", "", lead, "",

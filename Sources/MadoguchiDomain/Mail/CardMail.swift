@@ -9,28 +9,26 @@ public struct CardMail: Sendable {
 
     public init(office: BookingMail.Office) { self.office = office }
 
-    public func cardReady(name: String, recipient: String, ledgerEntryID: Int64, unsubscribeURL: String?) -> OutgoingMail {
-        let lines = [name.isEmpty ? "マイナンバーカードをお申し込みの方へ" : "\(name) 様", "",
-                     "お申し込みのマイナンバーカードの交付の準備ができました。",
-                     "受け取りには来庁の予約が必要です。次のページから受け取りの日時を予約してください。", "",
+    /// `wording` is an administrator's edit of the subject and opening; nil: the standard one.
+    public func cardReady(name: String, recipient: String, ledgerEntryID: Int64, unsubscribeURL: String?, wording: MailWording? = nil) -> OutgoingMail {
+        let words = (wording ?? MailWording.standard(.cardReady, .ja)).filled(["{city}": office.cityName])
+        let lines = [name.isEmpty ? "マイナンバーカードをお申し込みの方へ" : "\(name) 様", "", words.lead, "",
                      "受け取りの予約: \(link("/book?purpose=pickup", fallback: "予約サイトの「受け取りの予約」"))", "",
                      "お持ちいただくもの:"] + BookingMail.bring(.pickup, english: false).map { "・\($0)" }
             + footer(unsubscribeURL, about: "カードの交付・更新のお知らせ")
-        return OutgoingMail(kind: .cardReady, bookingID: nil, ledgerEntryID: ledgerEntryID, recipient: recipient,
-                            subject: "【\(office.cityName)】マイナンバーカードの交付の準備ができました",
+        return OutgoingMail(kind: .cardReady, bookingID: nil, ledgerEntryID: ledgerEntryID, recipient: recipient, subject: words.subject,
                             body: lines.joined(separator: "\n"), unsubscribeURL: unsubscribeURL)
     }
 
-    public func renewalInvitation(name: String, recipient: String, ledgerEntryID: Int64, basis: RenewalBasis, unsubscribeURL: String?) -> OutgoingMail {
+    public func renewalInvitation(name: String, recipient: String, ledgerEntryID: Int64, basis: RenewalBasis, unsubscribeURL: String?,
+                                  wording: MailWording? = nil) -> OutgoingMail {
         let what = basis == .card ? "マイナンバーカード" : "マイナンバーカードの電子証明書"
-        let lines = [name.isEmpty ? "マイナンバーカードをお持ちの方へ" : "\(name) 様", "",
-                     "お持ちの\(what)の有効期限が近づいています。",
-                     "期限の3か月前から更新の手続きができます。期限が過ぎると、健康保険証としての利用やコンビニ交付などが使えなくなります。", "",
+        let words = (wording ?? MailWording.standard(.renewalInvitation, .ja)).filled(["{city}": office.cityName, "{what}": what])
+        let lines = [name.isEmpty ? "マイナンバーカードをお持ちの方へ" : "\(name) 様", "", words.lead, "",
                      "窓口での手続きは予約制です: \(link("/book?purpose=application", fallback: "予約サイトの「申請の予約」"))", "",
                      "お持ちいただくもの:"] + BookingMail.bring(.application, english: false).map { "・\($0)" }
             + footer(unsubscribeURL, about: "カードの交付・更新のお知らせ")
-        return OutgoingMail(kind: .renewalInvitation, bookingID: nil, ledgerEntryID: ledgerEntryID, recipient: recipient,
-                            subject: "【\(office.cityName)】マイナンバーカード\(basis == .card ? "" : "の電子証明書")の更新のご案内",
+        return OutgoingMail(kind: .renewalInvitation, bookingID: nil, ledgerEntryID: ledgerEntryID, recipient: recipient, subject: words.subject,
                             body: lines.joined(separator: "\n"), unsubscribeURL: unsubscribeURL)
     }
 

@@ -12,6 +12,9 @@ public struct OutgoingMail: Sendable, Equatable {
         case cardReady = "card-ready"
         case renewalInvitation = "renewal-invitation"
 
+        /// Written from a booking (the card kinds are written from a ledger entry).
+        public var isAboutBooking: Bool { self != .cardReady && self != .renewalInvitation }
+
         public var label: String {
             switch self {
             case .bookingConfirmation: "予約の確認"

@@ -11,6 +11,7 @@ struct BookingNotices: Sendable {
     let outbox: MailOutboxStore
     let bookings: BookingStore
     let composer: BookingMail
+    let templates: MailTemplateStore
     let reminder: ReminderPolicy
     let clock: any TimeSource
 
@@ -40,12 +41,15 @@ struct BookingNotices: Sendable {
     }
 
     func queue(_ kind: OutgoingMail.Kind, _ booking: Booking, on connection: PostgresConnection) async throws {
-        guard let mail = composer.mail(kind, booking) else { return }
+        guard !booking.input.email.isEmpty,
+              let mail = composer.mail(kind, booking, wording: try await templates.wording(kind, booking.language, on: connection)) else { return }
         try await outbox.enqueue(mail, now: clock.now(), on: connection)
     }
 
     func queueReminder(_ booking: Booking, on connection: PostgresConnection) async throws {
-        guard let due = reminder.dueAt(startsAt: booking.startsAt, now: clock.now()), var mail = composer.mail(.bookingReminder, booking) else { return }
+        guard !booking.input.email.isEmpty, let due = reminder.dueAt(startsAt: booking.startsAt, now: clock.now()),
+              var mail = composer.mail(.bookingReminder, booking, wording: try await templates.wording(.bookingReminder, booking.language, on: connection))
+        else { return }
         mail.dueAt = due
         try await outbox.enqueue(mail, now: clock.now(), on: connection)
     }

@@ -10,6 +10,7 @@ struct CardNotices: Sendable {
     let outbox: MailOutboxStore
     let consents: ContactConsentStore
     let composer: CardMail
+    let templates: MailTemplateStore
     let secrets: AppSecrets
     let residentSiteURL: String
     let clock: any TimeSource
@@ -18,13 +19,14 @@ struct CardNotices: Sendable {
     func cardReady(_ entry: LedgerEntry, on connection: PostgresConnection) async throws {
         guard let consent = try await consents.active(applicationID: entry.applicationID, on: connection) else { return }
         let mail = composer.cardReady(name: Self.name(entry, consent), recipient: consent.email, ledgerEntryID: entry.id,
-                                      unsubscribeURL: stopURL(consentID: consent.id))
+                                      unsubscribeURL: stopURL(consentID: consent.id), wording: try await templates.wording(.cardReady, .ja, on: connection))
         try await outbox.enqueue(mail, now: clock.now(), on: connection)
     }
 
     func renewalInvitation(_ entry: LedgerEntry, consent: ContactConsent, basis: RenewalBasis, on connection: PostgresConnection) async throws {
         let mail = composer.renewalInvitation(name: Self.name(entry, consent), recipient: consent.email, ledgerEntryID: entry.id, basis: basis,
-                                              unsubscribeURL: stopURL(consentID: consent.id))
+                                              unsubscribeURL: stopURL(consentID: consent.id),
+                                              wording: try await templates.wording(.renewalInvitation, .ja, on: connection))
         try await outbox.enqueue(mail, now: clock.now(), on: connection)
     }
 

@@ -74,6 +74,7 @@ struct StaffPage<Model: PageModel>: MustacheParent {
          ("操作ログ", "/audit", .auditView, "職員の操作と個人情報の閲覧の記録を検索"),
          ("利用者管理", "/admin/users", .usersManage, "職員アカウント、職務と権限、ロック解除"),
          ("お知らせ管理", "/admin/notices", .noticesManage, "職員・住民向けのお知らせの掲載"),
+         ("メールの文面", "/admin/mail-templates", .noticesManage, "住民へ送る予約・交付・更新のメールの件名と文面、プレビュー"),
          ("システムの状態", "/admin/status", .systemManage, "夜間スナップショット、空き容量、データベース、整合性検査"),
          ("計画停止", "/admin/maintenance", .systemManage, "予約サイトのメンテナンス期間の登録と予告"),
          ("書類マスキング", "/admin/redaction", .systemManage, "様式の個人番号欄を塗りつぶして保存する範囲の設定")]
