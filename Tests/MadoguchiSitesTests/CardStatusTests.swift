@@ -21,6 +21,7 @@ struct CardStatusTests {
             try await Self.entry(site, "20261202000000000000301", stage: "notified")
             try await Self.entry(site, "20261202000000000000302", stage: "inspected")
             try await Self.entry(site, "20261202000000000000303", stage: "on-hold")
+            let pickup = try await BookableDay.make(site, purpose: .pickup, web: 2, staff: 0)
             var api = Browser(resident)
             func ask(_ id: String, _ birth: String) async throws -> (Int, String) {
                 let page = try await api.json("/api/v1/public/card-status", method: .post, ["applicationId": id, "birthDate": birth])
@@ -36,12 +37,14 @@ struct CardStatusTests {
             var browser = Browser(resident)
             let form = try await browser.get("/card-status")
             let page = try await browser.post("/card-status", [("applicationId", "20261202000000000000301"), ("birthDate", "1975-06-30")], csrf: form.csrf)
+            let pickupForm = try await browser.get("/book?purpose=pickup&location=\(pickup.locationID)&slot=\(pickup.slotIDs[0])")
             let wrongPage = try await browser.post("/card-status", [("applicationId", "20261202000000000000301"), ("birthDate", "1975-06-29")], csrf: form.csrf)
             // check
             #expect(ready == (200, "ready") && notYet == (200, "not-yet") && contact == (200, "contact"))
             #expect(wrongDate == (200, "not-found") && unknown == wrongDate)
             #expect(bad.0 == 422)
             #expect(page.body.contains("カードの準備ができています") && page.body.contains("/book?purpose=pickup"))
+            #expect(pickupForm.body.contains(#"value="20261202000000000000301""#), "the pickup form starts with the ID the answer was for")
             #expect(wrongPage.body.contains("該当するカードが見つかりません") && !wrongPage.body.contains("西東"))
             let audited = try await site.stores.database.client.all("SELECT record_id, result FROM audit_log WHERE action = 'card.status-lookup' ORDER BY id",
                                                                    as: (String, String).self, logger: site.stores.logger)

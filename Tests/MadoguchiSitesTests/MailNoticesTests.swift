@@ -136,6 +136,8 @@ struct MailNoticesTests {
             #expect(body.contains(link))
             let deliveries = try await site.desks.mail.deliveries(ledgerEntryID: agreed.id)
             #expect(deliveries.map(\.kind) == ["card-ready"])
+            let cardPage = try await clerk.get("/ledger/entries/\(agreed.id)")
+            #expect(cardPage.body.contains("カードの交付準備完了") && cardPage.body.contains("送信先: taro@example.jp") && cardPage.body.contains("送信済"))
 
             // act: the stop link, as the resident opens it; then a forged one
             let path = String(link.dropFirst("https://yoyaku.example.jp".count))

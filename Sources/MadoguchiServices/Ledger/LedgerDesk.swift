@@ -74,6 +74,9 @@ public struct LedgerDesk: Sendable {
         public let bookings: [Booking]
         /// Where the address read from the card differs from the ledger or the registry.
         public let differences: [String]
+        /// The agreement to be mailed about this card, and the card mails queued for it (#16).
+        public let contact: ContactConsent?
+        public let mails: [MailDelivery]
     }
 
     public func open(_ entry: LedgerEntry, caller: Caller) async throws -> Card {
@@ -92,7 +95,9 @@ public struct LedgerDesk: Sendable {
         return Card(entry: entry, events: try await ledger.events(entryID: entry.id), registry: match, places: try await storage.slots(),
                     suggestedPlace: entry.storageSlotID == nil ? try await storage.suggestFree() : nil,
                     bookings: try await bookings.forPerson(applicationID: entry.applicationID, kanaKey: kanaKey, birthDate: entry.birthDate),
-                    differences: differences)
+                    differences: differences,
+                    contact: try await cardNotices.consents.active(applicationIDs: [entry.applicationID])[entry.applicationID],
+                    mails: try await cardNotices.outbox.deliveries(ledgerEntryID: entry.id))
     }
 
     /// Moves one card to `stage` (C6). `place` (a slot id, or an `A-1-3` code from the API) is

@@ -125,11 +125,7 @@ struct BookingController {
             }
             return .init(message: check.staffMessage, ready: check.isReady, entryID: entryID)
         }
-        let deliveries = try await mail.deliveries(bookingID: b.id).map {
-            BookingsModels.Delivery(kind: OutgoingMail.Kind(rawValue: $0.kind)?.label ?? $0.kind, recipient: $0.recipient, status: $0.statusLabel,
-                                    createdAt: JapaneseDate.dateTime($0.createdAt), sentAt: $0.sentAt.map(JapaneseDate.dateTime) ?? "",
-                                    error: $0.lastError ?? "")
-        }
+        let deliveries = try await mail.deliveries(bookingID: b.id).map(BookingsModels.Delivery.init)
         var model = BookingsModels.Page(booking: detail, form: values, fieldErrors: FieldProblem.byField(problems), errors: problems.map(\.message),
                                         canWrite: canWrite, isPickup: b.purpose == .pickup, moveOptions: moveOptions, ledger: ledger,
                                         registry: match.map(RegistryView.init))

@@ -164,6 +164,7 @@ enum BookingsModels {
         let label: String
     }
 
+    /// One line of a delivery log (the booking page, and the card page's card mails).
     struct Delivery: PageModel {
         let kind: String
         let recipient: String
@@ -171,6 +172,15 @@ enum BookingsModels {
         let createdAt: String
         let sentAt: String
         let error: String
+
+        init(_ d: MailDelivery) {
+            kind = OutgoingMail.Kind(rawValue: d.kind)?.label ?? d.kind
+            recipient = d.recipient
+            status = d.statusLabel
+            createdAt = JapaneseDate.dateTime(d.createdAt)
+            sentAt = d.sentAt.map(JapaneseDate.dateTime) ?? ""
+            error = d.lastError ?? ""
+        }
     }
 
     struct Page: PageModel {

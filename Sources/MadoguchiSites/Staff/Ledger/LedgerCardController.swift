@@ -55,6 +55,8 @@ struct LedgerCardController {
                             certificateExpiry: cardForm?.certificateExpiry ?? entry.certificateExpiry?.description ?? ""),
             errors: problems, canWrite: context.caller.has(.ledgerWrite),
             canApplicant: context.caller.has(.applicantsView) && entry.applicantID != nil)
+        model.contact = card.contact.map { "\($0.email)（\($0.source.label) \(JapaneseDate.dateTime($0.consentedAt))）" } ?? ""
+        model.mails = card.mails.map(BookingsModels.Delivery.init)
         if context.caller.has(.ledgerWrite) {
             let terminals = try await cardReader.connectedTerminals()
             model.cardRead = .init(

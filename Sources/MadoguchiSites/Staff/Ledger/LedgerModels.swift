@@ -229,6 +229,9 @@ enum LedgerModels {
         let canApplicant: Bool
         /// ICカードから読み取る (#15), when the caller may write.
         var cardRead: CardReadForm?
+        /// The address card mails go to, as "address（登録元 日時）"; empty: none.
+        var contact = ""
+        var mails: [BookingsModels.Delivery] = []
     }
 
     struct Decoded: PageModel {
