@@ -1,4 +1,5 @@
 import ArgumentParser
+import CoreMetrics
 import Foundation
 import Logging
 import MadoguchiArchive
@@ -77,9 +78,20 @@ struct ServeCommand: AsyncParsableCommand {
             for pool in pools {
                 group.addTask { await pool.client.run() }
                 // The probe behind the sites' fast 503s while the database is away.
-                group.addTask { await pool.health.monitor(pool) }
+                group.addTask { await pool.health.monitor(pool, every: .milliseconds(500)) }
+            }
+            // A private cluster this process started is restarted if its postmaster dies (#19).
+            if server.started, let cluster = server.cluster {
+                let factory = metrics.factory
+                group.addTask {
+                    await ClusterSupervisor(cluster: cluster, logger: logger, restarted: {
+                        Counter(label: "madoguchi_database_restarts_total", factory: factory).increment()
+                    }).run()
+                }
             }
             defer { group.cancelAll() }
+            // Let the pools' tasks start before the first query (PostgresNIO warns otherwise).
+            for _ in 0..<8 { await Task.yield() }
             if let staffDesks { try await PrivilegeCheck.staffRoleIsLeast(staffDesks, logger: logger) }
             if let residentDesks {
                 try await PrivilegeCheck.residentRoleIsLeast(residentDesks, logger: logger)

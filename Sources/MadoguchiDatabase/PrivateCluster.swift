@@ -145,10 +145,7 @@ public struct PrivateCluster: Sendable {
     }
 
     static func isMadoguchiProcess(_ pid: pid_t) -> Bool {
-        guard kill(pid, 0) == 0 || errno == EPERM else { return false }
-        // A killed process whose parent never reaps it stays a zombie: it exists but is dead.
-        let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
-        if let state = stat.split(separator: ")").last?.split(separator: " ").first, state == "Z" { return false }
+        guard isAlive(pid) else { return false }
         let comm = (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8)) ?? ""
         return comm.lowercased().hasPrefix("madoguchi")
     }
@@ -163,11 +160,21 @@ public struct PrivateCluster: Sendable {
 
     /// Whether a postmaster is alive for this data directory (`pg_ctl status`, plus a check that
     /// the PID in the lock file really is a PostgreSQL process and not a reused PID).
+    /// Whether a live postmaster owns the data directory. A postmaster killed together with the
+    /// app stays a zombie until someone reaps it (a container's PID 1 may never): it still has a
+    /// PID and a name, but serves nothing, so it counts as stopped and the lock is cleared (#19).
     public func isRunning() -> Bool {
-        guard let pid = lockFilePID() else { return false }
-        guard kill(pid, 0) == 0 || errno == EPERM else { return false }
+        guard let pid = lockFilePID(), Self.isAlive(pid) else { return false }
         let comm = (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8)) ?? ""
         return comm.hasPrefix("postgres") || comm.hasPrefix("postmaster")
+    }
+
+    /// The process exists and is not a zombie.
+    static func isAlive(_ pid: pid_t) -> Bool {
+        guard pid > 0, kill(pid, 0) == 0 || errno == EPERM else { return false }
+        let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
+        if let state = stat.split(separator: ")").last?.split(separator: " ").first, state == "Z" { return false }
+        return true
     }
 
     /// Creates `name` if it does not exist yet (owned by the owner role), creates or updates the

@@ -67,6 +67,7 @@ public enum Sites {
         ] {
             guardian.register(routes, on: router, catalog: &catalog)
         }
+        MethodNotAllowed.register(catalog, on: router)
         return (router, catalog)
     }
 
@@ -95,6 +96,7 @@ public enum Sites {
         ] {
             guardian.register(routes, on: router, catalog: &catalog)
         }
+        MethodNotAllowed.register(catalog, on: router)
         return (router, catalog)
     }
 

@@ -3,6 +3,7 @@ import MadoguchiProcess
 import Logging
 import MadoguchiDatabase
 import PostgresNIO
+import Synchronization
 import Testing
 
 @Suite("Private PostgreSQL cluster")
@@ -53,4 +54,70 @@ struct PrivateClusterTests {
         try cluster.stop(logger: logger)
         #expect(!cluster.isRunning())
     }
+
+    func query(_ cluster: PrivateCluster) async throws -> Int32? {
+        let client = PostgresClient(configuration: cluster.configuration(database: "postgres", role: .owner))
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await client.run() }
+            defer { group.cancelAll() }
+            return try await client.first("SELECT 1", as: (Int32).self, logger: logger)
+        }
+    }
+
+    func postmasterPID(_ cluster: PrivateCluster) throws -> pid_t {
+        let text = try String(contentsOf: cluster.dataDirectory.appendingPathComponent("postmaster.pid"), encoding: .utf8)
+        return try #require(text.split(separator: "\n").first.flatMap { pid_t($0) })
+    }
+
+    @Test("a zombie postmaster named by the lock file counts as stopped and the next start works; a killed postmaster is restarted by the supervisor")
+    func crashRecovery() async throws {
+        // setup: a cluster, then a crash that leaves its lock naming a dead, unreaped process called postgres
+        let storage = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("mdg-cluster-\(UUID().uuidString.prefix(8))")
+        defer { try? FileManager.default.removeItem(at: storage) }
+        let cluster = try PrivateCluster(storage: storage, unsafeFastMode: true)
+        try await OffPool.run { _ = try cluster.start(logger: logger) }
+        try await cluster.prepareDatabase("postgres", logger: logger)
+        try cluster.stop(logger: logger)
+        let bin = storage.appendingPathComponent("fake-bin")
+        try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+        let fake = bin.appendingPathComponent("postgres")
+        try FileManager.default.copyItem(atPath: "/bin/true", toPath: fake.path)
+        let zombie = try ChildProcess([fake.path])  // never waited for: a zombie once it exits
+        for _ in 0..<100 where !((try? String(contentsOfFile: "/proc/\(zombie.pid)/stat", encoding: .utf8)) ?? "").contains(") Z") {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        let lock = cluster.dataDirectory.appendingPathComponent("postmaster.pid")
+        try "\(zombie.pid)\n\(cluster.dataDirectory.path)\n".write(to: lock, atomically: true, encoding: .utf8)
+        if let user = cluster.serverUser, let pw = getpwnam(user) { chown(lock.path, pw.pointee.pw_uid, pw.pointee.pw_gid) }
+        // act
+        let zombieCounts = cluster.isRunning()
+        let started = try await OffPool.run { try cluster.start(logger: logger) }
+        let first = try await query(cluster)
+        _ = zombie.exitStatus  // reaped now
+        // check
+        #expect(!zombieCounts && started && first == 1)
+
+        // act: the postmaster is killed while the supervisor watches
+        let restarts = Counter()
+        let supervisor = Task { await ClusterSupervisor(cluster: cluster, logger: logger, interval: .milliseconds(200), restarted: { restarts.add() }).run() }
+        defer { supervisor.cancel() }
+        Foundation.kill(try postmasterPID(cluster), SIGKILL)
+        var answered: Int32?
+        for _ in 0..<150 where answered == nil {
+            try await Task.sleep(for: .milliseconds(200))
+            if restarts.value > 0 { answered = try? await query(cluster) }
+        }
+        supervisor.cancel()
+        // check
+        #expect(answered == 1 && restarts.value == 1)
+        #expect(cluster.isRunning())
+        try cluster.stop(logger: logger)
+    }
+}
+
+/// Counts calls from another task.
+final class Counter: Sendable {
+    let count = Mutex(0)
+    func add() { count.withLock { $0 += 1 } }
+    var value: Int { count.withLock { $0 } }
 }

@@ -23,8 +23,8 @@ struct AuditPageTests {
             #expect(page.status == .ok)
             #expect(page.body.contains("時間変更"))
             #expect(page.body.contains("1件"))
-            #expect(badDate.body.contains("開始日が正しくありません"))
-            #expect(individualNumber.body.contains("個人番号"))
+            #expect(badDate.status == .unprocessableContent && badDate.body.contains("開始日が正しくありません"))
+            #expect(individualNumber.status == .unprocessableContent && individualNumber.body.contains("個人番号"))
             let details: [String] = try await site.stores.database.client.all(
                 "SELECT detail FROM audit_log", as: (String).self, logger: site.stores.logger)
             #expect(!details.contains { $0.contains("9018") })

@@ -170,7 +170,7 @@ struct LoginTests {
         }
     }
 
-    @Test("next= accepts only a plain local path: tab, newline, backslash and encoded slashes go home", arguments: [
+    @Test("next= accepts only a plain local path: backslash and encoded slashes go home; tab, newline and invisible characters are refused", arguments: [
         "/\t/evil.example", "/\n/evil.example", "/\\evil.example", "/%2F/evil.example", "/%2f%2fevil.example", "https://evil.example/",
         "/\u{3000}/evil.example", "/\u{200B}/evil.example",
     ])
@@ -180,6 +180,11 @@ struct LoginTests {
             try await site.createUser("tanaka", roles: ["clerk"])
             var browser = Browser(staff)
             let form = try await browser.get("/login?next=" + Browser.encode(next))
+            // A tab, a line break or an invisible character inside it is refused at the edge (#19): no page, no redirect.
+            if next.unicodeScalars.contains(where: { [0x09, 0x0A, 0x200B].contains($0.value) }) {
+                #expect(form.status == .unprocessableContent && form.location == nil && !form.body.contains("evil.example"))
+                return
+            }
             // act
             let response = try await browser.post("/login", [("login", "tanaka"), ("password", SiteHarness.password), ("next", next)], csrf: form.csrf)
             let signedIn = try await browser.secondFactor(try #require(response.location),

@@ -24,9 +24,7 @@ struct LineCells<Field: ImportField> {
             return ""
         }
         if value.unicodeScalars.count > max { reasons.append("\(field.label)が長すぎます（\(max)文字まで）") }
-        if value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
-            reasons.append("\(field.label)に制御文字が含まれています")
-        }
+        if let problem = InputText.problem(value, multiline: false) { reasons.append("\(field.label): \(problem)") }
         return value
     }
 

@@ -24,6 +24,9 @@ public enum TransientFailure {
                 return nil
             }
         }
+        // The pool's own refusals (its circuit breaker tripped after failed connection attempts,
+        // a lease given up) are a database that is away, not a fault of the request (#19).
+        if String(reflecting: type(of: error)).hasSuffix("ConnectionPoolError") { return .database }
         if let error = error as? BlobStoreError, case .unavailable = error { return .storage }
         if error is CommitOutcomeUnknown { return .commitUncertain }
         return nil

@@ -11,6 +11,10 @@ extension AppError {
             self = .refused(status: .serviceUnavailable, slug: "unavailable", message: busy.message)
             return
         }
+        if DatabaseRefusal.isDataException(error) {
+            self = .invalidInput([.init(field: "", message: "入力に使えない文字または範囲外の値が含まれています。内容を確かめてもう一度お試しください。")])
+            return
+        }
         switch error {
         case let error as AppError: self = error
         case let invalid as InvalidInput: self = .invalidInput(invalid.problems.map { .init(field: $0.field, message: $0.message) })
@@ -30,6 +34,8 @@ extension AppError {
             default: self = .refused(status: .conflict, slug: "card-read-refused", message: error.message)
             }
         case let limited as RateLimited: self = .tooManyRequests(limited.message)
+        case let refusal as MethodNotAllowed:
+            self = .refused(status: .methodNotAllowed, slug: "method-not-allowed", message: "このアドレスは \(refusal.allowHeader) だけを受け付けます。")
         case let busy as ServiceBusy: self = .refused(status: .serviceUnavailable, slug: "busy", message: busy.message)
         case is AccessDenied: self = .forbidden
         case let error as IntakeError: self = error == .notFound ? .notFound : .conflict(error.description)

@@ -25,6 +25,7 @@ struct ErrorMiddleware: RouterMiddleware {
                 context.logger.warning("dependency unavailable", metadata: ["error": "\(String(reflecting: error))", "path": "\(request.uri.path)"])
             }
             if error is RateLimited { response.headers[.retryAfter] = "60" }
+            if let refusal = error as? MethodNotAllowed { response.headers[.allow] = refusal.allowHeader }
         }
         response.headers[.xRequestID] = context.requestID
         return response

@@ -120,6 +120,7 @@ struct RouteGuard: Sendable {
             if isAPI { throw AppError.unauthorized }
             return Responses.redirect(context.identity == nil ? "/login" : "/")
         }
+        try EdgeText.check(path: request.uri.path, query: request.uri.queryParameters.map { (String($0.key), String($0.value)) })
         guard route.method != .get, route.method != .head else { return try await route.handler(request, context) }
         if isAPI, context.site == .resident { try Self.checkPublicWrite(request, allowedOrigins: configuration.publicAPIOrigins) }
         var request = request
@@ -155,6 +156,7 @@ struct RouteGuard: Sendable {
                 throw AppError.csrfRejected
             }
         }
+        try EdgeText.check(form: context.form, files: context.files)
         return try await route.handler(request, context)
     }
 

@@ -40,8 +40,10 @@ enum Responses {
     /// A JSON request body (at most 64 KB) as `T`; anything else is a 400 with a Japanese message.
     static func decode<T: Decodable>(_ type: T.Type, from request: Request) async throws -> T {
         let body = try await request.body.collect(upTo: 64 * 1024)
+        let data = Data(buffer: body)
+        try EdgeText.check(json: data)
         do {
-            return try JSONDecoder().decode(type, from: Data(buffer: body))
+            return try JSONDecoder().decode(type, from: data)
         } catch {
             throw AppError.badRequest("JSON の形式が正しくありません。")
         }

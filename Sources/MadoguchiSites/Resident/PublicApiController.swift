@@ -140,8 +140,10 @@ struct PublicApiController {
         var birth = request.headers[.xBirthDate] ?? request.uri.queryParameters["birthDate"].map(String.init) ?? ""
         if birth.isEmpty, request.method == .delete, let body = try? await request.body.collect(upTo: 4096),
            let json = try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any] {
+            try EdgeText.check(json: Data(buffer: body))
             birth = json["birthDate"] as? String ?? ""
         }
+        if let problem = InputText.problem(birth, multiline: false) { throw EdgeText.refusal("birthDate", problem) }
         guard let found = try await booking.residentLookup(code: context.parameters.get("code") ?? "", birthDate: birth, caller: context.caller)
         else { throw AppError.booking(.notFound) }
         return found

@@ -77,7 +77,9 @@ struct AuditController {
                       recordType: e.recordType, recordID: e.recordID, result: e.result, resultLabel: Self.results[e.result] ?? e.result,
                       sourceAddress: e.sourceAddress, detail: e.detail)
             })
-        return try renderer.staff("audit", context, title: "操作ログ", current: "/audit", model)
+        // A refused search is a 422 like every other refused input, with the form and its reasons.
+        return try renderer.staff("audit", context, title: "操作ログ", current: "/audit", model,
+                                  status: conditions.errors.isEmpty ? .ok : .unprocessableContent)
     }
 
     @Sendable func export(_ request: Request, context: AppRequestContext) async throws -> Response {
