@@ -3,7 +3,7 @@ import Logging
 import MadoguchiProcess
 
 /// Keeps the private PostgreSQL running while `serve` runs (#19): when its postmaster dies (killed,
-/// out of memory), it is started again, after 1, 2, 4 … 30 s between failed attempts. The pools
+/// out of memory), it is started again, after 1, 2, 4, 8 s between failed attempts. The pools
 /// reconnect by themselves and the health probe lifts the sites' 503s, so the app need not restart.
 public struct ClusterSupervisor: Sendable {
     let cluster: PrivateCluster
@@ -36,7 +36,7 @@ public struct ClusterSupervisor: Sendable {
             } catch {
                 logger.error("private PostgreSQL did not start: trying again", metadata: ["error": "\(error)", "in": "\(backoff)"])
                 try? await Task.sleep(for: backoff)
-                backoff = min(backoff * 2, .seconds(30))
+                backoff = min(backoff * 2, .seconds(8))
             }
         }
     }

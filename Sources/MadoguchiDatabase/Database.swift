@@ -1,5 +1,6 @@
 import Logging
 import PostgresNIO
+import Synchronization
 
 /// A COMMIT whose answer never arrived: the transaction may have committed or not.
 public struct CommitOutcomeUnknown: Error, Sendable {
@@ -12,33 +13,47 @@ public struct CommitOutcomeUnknown: Error, Sendable {
 ///
 /// `client.run()` must be running (as a service in the `ServiceGroup`, or in a task in tests)
 /// before any query is sent.
-public struct Database: Sendable {
+public final class Database: Sendable {
     public let client: PostgresClient
     public let logger: Logger
     /// How the PostgreSQL command-line tools (pg_dump, pg_restore) reach the same database.
     public let toolConnection: PostgresToolConnection?
     /// What the background probe last saw (up until a `monitor` runs and says otherwise).
     public let health: DatabaseHealth
+    /// Where the server listens, when known: the probe asks there first (`Endpoint`).
+    public let endpoint: Endpoint?
 
-    public init(client: PostgresClient, logger: Logger, toolConnection: PostgresToolConnection? = nil) {
+    public init(client: PostgresClient, logger: Logger, toolConnection: PostgresToolConnection? = nil, endpoint: Endpoint? = nil) {
         self.client = client
         self.logger = logger
         self.toolConnection = toolConnection
         self.health = DatabaseHealth()
+        self.endpoint = endpoint
     }
 
-    public init(configuration: PostgresClient.Configuration, logger: Logger, toolConnection: PostgresToolConnection? = nil) {
+    public convenience init(configuration: PostgresClient.Configuration, logger: Logger, toolConnection: PostgresToolConnection? = nil) {
         self.init(client: PostgresClient(configuration: configuration, backgroundLogger: logger), logger: logger,
-                  toolConnection: toolConnection ?? PostgresToolConnection(configuration))
+                  toolConnection: toolConnection ?? PostgresToolConnection(configuration), endpoint: Endpoint(configuration))
     }
 
     /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
     /// The closure's own error is rethrown as it is (PostgresNIO wraps it), so that callers can
     /// match on their domain errors.
     public func transaction<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        // A statement on a connection whose server died can wait for an answer that never comes,
+        // and PostgresNIO's queries do not end on task cancellation. When the request is given
+        // up (the database found down, the client gone), the connection is closed, which fails
+        // whatever waits on it: the transaction rolls back (or its COMMIT is uncertain) (#19).
+        let held = HeldConnection()
         do {
-            return try await client.withTransaction(logger: logger) { connection in
-                try await body(connection)
+            return try await withTaskCancellationHandler {
+                defer { held.set(nil) }
+                return try await client.withTransaction(logger: logger) { connection in
+                    held.set(connection)
+                    return try await body(connection)
+                }
+            } onCancel: {
+                held.close()
             }
         } catch let error as PostgresTransactionError {
             if let closureError = error.closureError { throw closureError }
@@ -57,5 +72,30 @@ public struct Database: Sendable {
         } catch {
             return false
         }
+    }
+}
+
+/// The connection a transaction is running on, for closing it from a cancellation handler.
+final class HeldConnection: Sendable {
+    let connection = Mutex<PostgresConnection?>(nil)
+    let cancelled = Mutex(false)
+
+    func set(_ value: PostgresConnection?) {
+        let close = connection.withLock { held in
+            held = value
+            return value != nil && cancelled.withLock { $0 }
+        }
+        if close, let value { Self.close(value) }
+    }
+
+    /// Closes without waiting (a cancellation handler cannot await).
+    static func close(_ connection: PostgresConnection) {
+        let future: EventLoopFuture<Void> = connection.close()
+        future.whenComplete { _ in }
+    }
+
+    func close() {
+        cancelled.withLock { $0 = true }
+        if let open = connection.withLock({ $0 }) { Self.close(open) }
     }
 }

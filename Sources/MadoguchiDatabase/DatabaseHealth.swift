@@ -1,4 +1,5 @@
 import Logging
+import MadoguchiProcess
 import PostgresNIO
 import Synchronization
 
@@ -8,7 +9,8 @@ import Synchronization
 /// only after 60 s), so a request would hang through a failover. The probe (`monitor`) asks
 /// `SELECT 1` every second: a refused or broken connection marks the database down at once, a
 /// probe that gets no answer within its deadline twice in a row too (one slow answer under load
-/// is not an outage). While down, the sites answer 503 at once, and requests already waiting
+/// is not an outage). Before the query it checks that the server's socket or port accepts a
+/// connection at all, so a dead server is seen within one interval. While down, the sites answer 503 at once, and requests already waiting
 /// are released with 503 too (`whenDown`).
 public final class DatabaseHealth: Sendable {
     struct State {
@@ -58,7 +60,15 @@ public final class DatabaseHealth: Sendable {
     public func monitor(_ database: Database, every interval: Duration = .seconds(1), timeout: Duration = .seconds(2)) async {
         var silent = 0
         while !Task.isCancelled {
-            let probe = await database.probe(timeout: timeout)
+            // Nothing listening (killed, stopped, its socket gone): down at once, no query waits
+            // in the pool to find that out.
+            let listening: Bool
+            if let endpoint = database.endpoint {
+                listening = (try? await OffPool.run { endpoint.accepts() }) ?? false
+            } else {
+                listening = true
+            }
+            let probe = listening ? await database.probe(timeout: timeout) : .failed
             silent = probe == .noAnswer ? silent + 1 : 0
             let up = probe == .answered || (probe == .noAnswer && silent < 2)
             if up != isUp {
