@@ -48,3 +48,38 @@ extension SQLExecutor {
         return nil
     }
 }
+
+/// The pool's own statements, on a connection closed if the task is cancelled: a query whose
+/// server died mid-answer would otherwise wait on that connection for ever (PostgresNIO queries
+/// do not end on cancellation), and the 503 gate waits for the request it gave up (#19).
+/// Chosen over the protocol's versions wherever the executor is the pool itself.
+extension PostgresClient {
+    func cancellable<R>(_ body: (PostgresConnection) async throws -> R) async throws -> R {
+        let held = HeldConnection()
+        return try await withTaskCancellationHandler {
+            defer { held.set(nil) }
+            return try await withConnection { connection in
+                held.set(connection)
+                return try await body(connection)
+            }
+        } onCancel: {
+            held.close()
+        }
+    }
+
+    public func execute(_ query: PostgresQuery, logger: Logger) async throws {
+        try await cancellable { try await $0.execute(query, logger: logger) }
+    }
+
+    public func all<each T: PostgresDecodable>(
+        _ query: PostgresQuery, as type: (repeat each T).Type, logger: Logger
+    ) async throws -> [(repeat each T)] {
+        try await cancellable { try await $0.all(query, as: type, logger: logger) }
+    }
+
+    public func first<each T: PostgresDecodable>(
+        _ query: PostgresQuery, as type: (repeat each T).Type, logger: Logger
+    ) async throws -> (repeat each T)? {
+        try await cancellable { try await $0.first(query, as: type, logger: logger) }
+    }
+}
