@@ -105,7 +105,7 @@ public struct BookingInput: Sendable, Codable, Equatable {
                     "Enter a Japanese phone number with area code (e.g. 042-000-0000).")
         }
         if !clean.email.isEmpty,
-           clean.email.count > 254 || clean.email.range(of: #"^[^@\s]+@[^@\s]+\.[^@\s]+$"#, options: .regularExpression) == nil {
+           !EmailAddress.isValid(clean.email) {
             problem("email", "メールアドレスの形式が正しくありません。", "The email address is not valid.")
         }
         if applicationID.trimmingCharacters(in: .whitespaces).isEmpty { clean.applicationID = "" } else if let id = ApplicationID(applicationID) {

@@ -47,8 +47,7 @@ public struct ContactConsent: Sendable, Equatable {
     /// The address as the form gave it, checked like a booking's (nil when it is not one).
     public static func cleanAddress(_ raw: String) -> String? {
         let email = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard email.count <= 254, email.range(of: #"^[^@\s]+@[^@\s]+\.[^@\s]+$"#, options: .regularExpression) != nil else { return nil }
-        return email
+        return EmailAddress.isValid(email) ? email : nil
     }
 
     /// What stops the booking form's "mail me when my card is ready" box from being recorded:

@@ -20,6 +20,10 @@ public struct MailWording: Sendable, Equatable {
             + [(.cardReady, .ja), (.renewalInvitation, .ja)]
     }
 
+    public static func isEditable(_ kind: OutgoingMail.Kind, _ language: BookingLanguage) -> Bool {
+        editable.contains { $0 == (kind, language) }
+    }
+
     /// `{city}` everywhere; `{code}` in booking mails; `{what}` (カード or 電子証明書) in renewal invitations.
     public static func placeholders(_ kind: OutgoingMail.Kind) -> [String] {
         switch kind {

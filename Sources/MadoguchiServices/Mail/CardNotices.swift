@@ -49,8 +49,6 @@ struct CardNotices: Sendable {
     func stopToken(consentID: Int64) -> String { secrets.lookupHash("contact-consent-stop:\(consentID)") }
 
     func validStopToken(_ token: String, consentID: Int64) -> Bool {
-        let expected = Array(stopToken(consentID: consentID).utf8), given = Array(token.utf8)
-        guard expected.count == given.count else { return false }
-        return zip(expected, given).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
+        SecureToken.constantTimeEquals(stopToken(consentID: consentID), token)
     }
 }

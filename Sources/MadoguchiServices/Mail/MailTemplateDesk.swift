@@ -30,19 +30,15 @@ public struct MailTemplateDesk: Sendable {
     }
 
     public func entry(_ kind: OutgoingMail.Kind, _ language: BookingLanguage) async throws -> Entry {
-        guard Self.isEditable(kind, language) else { throw InvalidInput([FieldProblem(field: "kind", message: "この種類のメールは編集できません。")]) }
+        guard MailWording.isEditable(kind, language) else { throw InvalidInput([FieldProblem(field: "kind", message: "この種類のメールは編集できません。")]) }
         let found = try await templates.wording(kind, language)
         return Entry(kind: kind, language: language, wording: found ?? MailWording.standard(kind, language), editedAt: nil)
-    }
-
-    static func isEditable(_ kind: OutgoingMail.Kind, _ language: BookingLanguage) -> Bool {
-        MailWording.editable.contains { $0 == (kind, language) }
     }
 
     /// The whole mail `wording` would give, written for a sample booking or card (nothing real).
     public func preview(_ kind: OutgoingMail.Kind, _ language: BookingLanguage, _ wording: MailWording) throws -> OutgoingMail {
         let problems = wording.problems(kind)
-        guard Self.isEditable(kind, language), problems.isEmpty else { throw InvalidInput(problems) }
+        guard MailWording.isEditable(kind, language), problems.isEmpty else { throw InvalidInput(problems) }
         let sampleStop = "https://予約サイト/mail/stop?c=1&t=…"
         switch kind {
         case .cardReady:
@@ -57,7 +53,7 @@ public struct MailTemplateDesk: Sendable {
 
     public func save(_ kind: OutgoingMail.Kind, _ language: BookingLanguage, _ wording: MailWording, caller: Caller) async throws {
         let problems = wording.problems(kind)
-        guard Self.isEditable(kind, language), problems.isEmpty else { throw InvalidInput(problems) }
+        guard MailWording.isEditable(kind, language), problems.isEmpty else { throw InvalidInput(problems) }
         let clean = MailWording(subject: wording.subject.trimmingCharacters(in: .whitespaces), lead: wording.lead.trimmingCharacters(in: .whitespacesAndNewlines))
         try await database.transaction { connection in
             try await templates.save(kind, language, clean, userID: caller.userID, now: clock.now(), on: connection)

@@ -76,6 +76,17 @@ public struct OutreachDesk: Sendable {
         return Overview(window: window, months: months, total: total, rows: rows, withAddress: rows.filter(\.canMail).count)
     }
 
+    /// The window's cards a page at a time, each page with the agreements in force for it.
+    func pages(_ window: Window, size: Int, _ body: ([LedgerEntry], [String: ContactConsent]) async throws -> Void) async throws {
+        var offset = 0
+        while true {
+            let page = try await ledger.expiring(window.basis, from: window.from, through: window.through, limit: size, offset: offset)
+            try await body(page, try await consents.active(applicationIDs: page.map(\.applicationID)))
+            if page.count < size { return }
+            offset += size
+        }
+    }
+
     static func expiry(_ entry: LedgerEntry, _ basis: RenewalBasis) -> CalendarDate? {
         basis == .card ? entry.cardExpiry : entry.certificateExpiry
     }
@@ -84,19 +95,13 @@ public struct OutreachDesk: Sendable {
 
     /// Every card in the window as CSV rows, a page at a time.
     public func export(_ window: Window, encoding: TextEncoding, substitute: Bool, caller: Caller) async throws -> TableExport {
-        let ledger = ledger, consents = consents
         let stamp = CalendarDate(clock.now()).description.replacingOccurrences(of: "-", with: "")
-        let table = TableExport(filename: "renewals-\(window.basis.rawValue)-\(stamp).csv", columns: Self.columns) { emit in
-            var offset = 0
-            while true {
-                let page = try await ledger.expiring(window.basis, from: window.from, through: window.through, limit: 500, offset: offset)
-                let agreed = try await consents.active(applicationIDs: page.map(\.applicationID))
+        let table = TableExport(filename: "renewals-\(window.basis.rawValue)-\(stamp).csv", columns: Self.columns) { [self] emit in
+            try await pages(window, size: 500) { page, agreed in
                 for e in page {
                     try await emit([e.applicationID, e.name, e.kana, e.birthDate?.description ?? "", e.address, e.cardExpiry?.description ?? "",
                                     e.certificateExpiry?.description ?? "", agreed[e.applicationID] != nil ? "あり" : "なし"])
                 }
-                if page.count < 500 { break }
-                offset += 500
             }
         }
         let checked = try await table.checked(encoding: encoding, substitute: substitute)
@@ -117,10 +122,8 @@ public struct OutreachDesk: Sendable {
     /// row, so a merge cut short is simply run again (the invited are skipped).
     public func invite(_ window: Window, caller: Caller) async throws -> MergeResult {
         let since = clock.now().addingTimeInterval(-180 * 86400)
-        var queued = 0, already = 0, without = 0, offset = 0
-        while true {
-            let page = try await ledger.expiring(window.basis, from: window.from, through: window.through, limit: 200, offset: offset)
-            let agreed = try await consents.active(applicationIDs: page.map(\.applicationID))
+        var queued = 0, already = 0, without = 0
+        try await pages(window, size: 200) { page, agreed in
             let invited = try await outbox.alreadyMailed(.renewalInvitation, ledgerEntryIDs: page.map(\.id), since: since)
             let due = page.filter { agreed[$0.applicationID] != nil && !invited.contains($0.id) }
             already += page.filter { agreed[$0.applicationID] != nil && invited.contains($0.id) }.count
@@ -132,8 +135,6 @@ public struct OutreachDesk: Sendable {
                 }
                 queued += due.count
             }
-            if page.count < 200 { break }
-            offset += 200
         }
         if queued == 0 { try await audit.record(caller, "renewal.invite", recordType: "ledger", detail: window.summary + " 送信予約=0") }
         return MergeResult(queued: queued, alreadyInvited: already, withoutAddress: without)

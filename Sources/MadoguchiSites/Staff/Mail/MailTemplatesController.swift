@@ -57,7 +57,7 @@ struct MailTemplatesController {
     func target(_ context: AppRequestContext) throws -> (OutgoingMail.Kind, BookingLanguage) {
         guard let kind = context.parameters.get("kind").flatMap(OutgoingMail.Kind.init(rawValue:)),
               let language = context.parameters.get("language").flatMap(BookingLanguage.init(rawValue:)),
-              MailWording.editable.contains(where: { $0 == (kind, language) }) else { throw AppError.notFound }
+              MailWording.isEditable(kind, language) else { throw AppError.notFound }
         return (kind, language)
     }
 
